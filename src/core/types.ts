@@ -1,0 +1,136 @@
+// Every domain type of camaudit, in one place. Sources produce Observations; everything after
+// that (merge, identify, attribute, policy, store, export) is pure code over these types.
+
+/** Discovery sources. `oui` is not a source that sends packets: it marks evidence derived from a MAC. */
+export type SourceId =
+  | 'nmap'
+  | 'neighbours'
+  | 'ws-discovery'
+  | 'onvif'
+  | 'sadp'
+  | 'dhip'
+  | 'http'
+  | 'rtsp'
+  | 'oui';
+
+/** Outcome of one probe or one source run (after zgrab2's ScanStatus). */
+export type ProbeStatus =
+  | 'ok' // a well-formed reply
+  | 'no-reply' // nothing came back in time (normal for most hosts)
+  | 'timeout' // a connection opened but the exchange did not finish in time
+  | 'refused' // TCP RST / ICMP unreachable
+  | 'protocol-error' // bytes came back but are not what the protocol allows
+  | 'not-permitted' // the OS refused (no raw sockets, no route)
+  | 'tool-missing' // an external tool (nmap) is not installed
+  | 'skipped' // not run (disabled, nothing to probe)
+  | 'error'; // anything else; carries a message
+
+/** `<protocol>.<field>`: the contract between what a source emits and the fingerprint files. */
+export type MatchKey = `${string}.${string}`;
+
+export type DeviceType = 'camera' | 'nvr' | 'dvr' | 'network' | 'radio' | 'other' | 'unknown';
+export const DEVICE_TYPES: readonly DeviceType[] = ['camera', 'nvr', 'dvr', 'network', 'radio', 'other', 'unknown'];
+
+export type Confidence = 'high' | 'medium' | 'low';
+export const CONFIDENCE_RANK: Readonly<Record<Confidence, number>> = { high: 3, medium: 2, low: 1 };
+
+/** How the restricted entity relates to the device: it built it, a family member built it, or a relabel. */
+export type Basis = 'manufacturer' | 'subsidiary' | 'oem';
+
+/** One raw fact as seen on the wire. Sources emit these and nothing else. */
+export interface Observation {
+  readonly source: SourceId;
+  readonly at: string; // ISO-8601
+  readonly ip: string;
+  readonly key: MatchKey;
+  readonly value: string; // size-capped raw string
+  readonly detail: string; // one human-readable line, shown as evidence
+}
+
+/** What one source did during a scan. Per-host sources aggregate their probes into `counts`. */
+export interface SourceRun {
+  readonly source: SourceId;
+  readonly status: ProbeStatus;
+  readonly ms: number;
+  readonly error?: string;
+  readonly observations: number;
+  readonly counts?: Partial<Record<ProbeStatus, number>>;
+  readonly dropped?: number; // replies discarded: malformed, duplicated, from outside the targets
+}
+
+/** Fields a fingerprint may set (names after recog's identifiers/fields.txt). */
+export type Field = 'hw.vendor' | 'hw.brand' | 'hw.model' | 'hw.device' | 'hw.serial' | 'hw.mac' | 'os.version';
+export const FIELDS: readonly Field[] = ['hw.vendor', 'hw.brand', 'hw.model', 'hw.device', 'hw.serial', 'hw.mac', 'os.version'];
+
+/** A fingerprint that matched one observation, with the fields it yielded. */
+export interface Match {
+  readonly fingerprintId: string;
+  readonly description: string;
+  readonly certainty: Confidence;
+  readonly fields: Partial<Record<Field, string>>;
+  readonly from: Observation;
+}
+
+export interface EvidenceItem {
+  readonly source: SourceId;
+  readonly detail: string;
+}
+
+/** Who made a device and what it is, derived from its observations. Entity ids come from vendor-db. */
+export interface Attribution {
+  readonly manufacturer: string | null; // entity id of who built it
+  readonly brand: string | null; // entity id of the label it is sold under
+  readonly model: string | null;
+  readonly firmware: string | null;
+  readonly serial: string | null;
+  readonly deviceType: DeviceType;
+  readonly confidence: Confidence | null; // null when nothing identified the maker
+  readonly evidence: readonly EvidenceItem[];
+  readonly conflicts: readonly string[];
+}
+
+export interface ListRef {
+  readonly id: string;
+  readonly row: string; // the list's own row/entry reference
+  readonly citation: string;
+  readonly scopeLimit: string | null; // e.g. the purpose limit on Hikvision/Dahua/Hytera FCC rows
+}
+
+/** Why a device is restricted: the listed entity, the lists that name it, and how it relates to the device. */
+export interface Restriction {
+  readonly entity: string;
+  readonly lists: readonly ListRef[];
+  readonly basis: Basis;
+  readonly confidence: Confidence;
+  readonly evidence: readonly EvidenceItem[];
+}
+
+/** A device as merged from observations: keyed by MAC when one is known, else by IP. */
+export interface Device {
+  readonly ip: string;
+  readonly mac: string | null; // L2 MAC on the local segment, or one stated by a payload; never a router's
+  readonly macSource: SourceId | null;
+  readonly ouiVendor: string | null; // IEEE registry organisation name for `mac`
+  readonly observations: readonly Observation[];
+}
+
+export interface JudgedDevice extends Device {
+  readonly matches: readonly Match[];
+  readonly attribution: Attribution;
+  readonly restriction: Restriction | null;
+}
+
+export interface ScanMeta {
+  readonly id: string;
+  readonly startedAt: string;
+  readonly finishedAt: string;
+  readonly targets: readonly string[];
+  readonly status: 'complete' | 'interrupted';
+  readonly policy: readonly string[]; // list ids applied
+}
+
+export interface ScanResult {
+  readonly scan: ScanMeta;
+  readonly runs: readonly SourceRun[];
+  readonly devices: readonly JudgedDevice[];
+}
