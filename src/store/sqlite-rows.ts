@@ -1,0 +1,155 @@
+// Conversions between domain types and the SQLite rows of migrations.ts. Values read back are trusted
+// as the domain types: the schema's CHECK constraints and json_valid() admitted only what these wrote.
+import type {
+  Basis,
+  Confidence,
+  DeviceType,
+  EvidenceItem,
+  ExportDevice,
+  JudgedDevice,
+  ListRef,
+  Observation,
+  ScanResult,
+  SourceId,
+  SourceRun,
+  StoredScan,
+} from '../core/types.js';
+import { ipSortKey } from './ip-key.js';
+import type { EntityNames } from './store.js';
+
+export interface ScanRow {
+  id: number;
+  started_at: string;
+  finished_at: string;
+  status: 'complete' | 'interrupted';
+  targets: string;
+  policy: string;
+  runs: string;
+  device_count: number;
+  flagged_count: number;
+}
+
+export interface DeviceRow {
+  ip: string;
+  mac: string | null;
+  mac_source: string | null;
+  oui_vendor: string | null;
+  manufacturer: string | null;
+  manufacturer_name: string | null;
+  brand: string | null;
+  brand_name: string | null;
+  model: string | null;
+  firmware: string | null;
+  serial: string | null;
+  device_type: string;
+  confidence: string | null;
+  evidence: string;
+  conflicts: string;
+  flagged: 0 | 1;
+  restricted_entity: string | null;
+  restricted_entity_name: string | null;
+  restriction_lists: string | null;
+  restriction_basis: string | null;
+  restriction_confidence: string | null;
+}
+
+export function scanParams(result: ScanResult, savedAt: string) {
+  const { scan, runs } = result;
+  return {
+    started_at: scan.startedAt,
+    finished_at: scan.finishedAt,
+    status: scan.status,
+    targets: JSON.stringify(scan.targets),
+    policy: JSON.stringify(scan.policy),
+    runs: JSON.stringify(runs),
+    saved_at: savedAt,
+  };
+}
+
+export function deviceParams(scanId: number, device: JudgedDevice, names: EntityNames) {
+  const a = device.attribution;
+  const r = device.restriction;
+  return {
+    scan_id: scanId,
+    ip: device.ip,
+    ip_key: ipSortKey(device.ip),
+    mac: device.mac,
+    mac_source: device.macSource,
+    oui_vendor: device.ouiVendor,
+    manufacturer: a.manufacturer,
+    manufacturer_name: a.manufacturer === null ? null : names(a.manufacturer),
+    brand: a.brand,
+    brand_name: a.brand === null ? null : names(a.brand),
+    model: a.model,
+    firmware: a.firmware,
+    serial: a.serial,
+    device_type: a.deviceType,
+    confidence: a.confidence,
+    relabel: a.relabel ? JSON.stringify(a.relabel) : null,
+    evidence: JSON.stringify(a.evidence),
+    conflicts: JSON.stringify(a.conflicts),
+    flagged: r === null ? 0 : 1,
+    restricted_entity: r?.entity ?? null,
+    restricted_entity_name: r === null ? null : names(r.entity),
+    restriction_lists: r === null ? null : JSON.stringify(r.lists),
+    restriction_basis: r?.basis ?? null,
+    restriction_confidence: r?.confidence ?? null,
+    restriction_evidence: r === null ? null : JSON.stringify(r.evidence),
+  };
+}
+
+export function observationParams(scanId: number, deviceId: number, o: Observation) {
+  return { scan_id: scanId, device_id: deviceId, source: o.source, ip: o.ip, key: o.key, value: o.value, detail: o.detail, at: o.at };
+}
+
+export function toStoredScan(row: ScanRow): StoredScan {
+  return {
+    id: row.id,
+    startedAt: row.started_at,
+    finishedAt: row.finished_at,
+    targets: JSON.parse(row.targets) as string[],
+    status: row.status,
+    policy: JSON.parse(row.policy) as string[],
+    runs: JSON.parse(row.runs) as SourceRun[],
+    deviceCount: row.device_count,
+    flaggedCount: row.flagged_count,
+  };
+}
+
+export function toExportDevice(row: DeviceRow): ExportDevice {
+  return {
+    ip: row.ip,
+    mac: row.mac,
+    macSource: row.mac_source as SourceId | null,
+    ouiVendor: row.oui_vendor,
+    manufacturer: row.manufacturer,
+    manufacturerName: row.manufacturer_name,
+    brand: row.brand,
+    brandName: row.brand_name,
+    model: row.model,
+    firmware: row.firmware,
+    serial: row.serial,
+    deviceType: row.device_type as DeviceType,
+    confidence: row.confidence as Confidence | null,
+    flagged: row.flagged === 1,
+    restriction: toExportRestriction(row),
+    evidence: JSON.parse(row.evidence) as EvidenceItem[],
+    conflicts: JSON.parse(row.conflicts) as string[],
+  };
+}
+
+function toExportRestriction(row: DeviceRow): ExportDevice['restriction'] {
+  // The schema guarantees all restriction columns are set together; testing each keeps the types honest.
+  if (row.restricted_entity === null || row.restriction_lists === null || row.restriction_basis === null || row.restriction_confidence === null) {
+    return null;
+  }
+  const citations = JSON.parse(row.restriction_lists) as ListRef[];
+  return {
+    entity: row.restricted_entity,
+    entityName: row.restricted_entity_name ?? row.restricted_entity,
+    lists: [...new Set(citations.map((c) => c.id))], // one list can name an entity in more than one row
+    citations,
+    basis: row.restriction_basis as Basis,
+    confidence: row.restriction_confidence as Confidence,
+  };
+}
