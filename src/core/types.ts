@@ -85,6 +85,8 @@ export interface Attribution {
   readonly serial: string | null;
   readonly deviceType: DeviceType;
   readonly confidence: Confidence | null; // null when nothing identified the maker
+  /** Set when the maker was inferred from a relabelled brand (vendor-db/relabels.yaml). */
+  readonly relabel: { readonly brand: string; readonly builtBy: string; readonly confidence: Confidence } | null;
   readonly evidence: readonly EvidenceItem[];
   readonly conflicts: readonly string[];
 }
@@ -120,8 +122,7 @@ export interface JudgedDevice extends Device {
   readonly restriction: Restriction | null;
 }
 
-export interface ScanMeta {
-  readonly id: string;
+export interface ScanInfo {
   readonly startedAt: string;
   readonly finishedAt: string;
   readonly targets: readonly string[];
@@ -129,8 +130,50 @@ export interface ScanMeta {
   readonly policy: readonly string[]; // list ids applied
 }
 
+/** What the pipeline hands to the store. */
 export interface ScanResult {
-  readonly scan: ScanMeta;
+  readonly scan: ScanInfo;
   readonly runs: readonly SourceRun[];
   readonly devices: readonly JudgedDevice[];
+}
+
+/** A scan as stored: the store assigns the id. */
+export interface StoredScan extends ScanInfo {
+  readonly id: number;
+  readonly runs: readonly SourceRun[];
+  readonly deviceCount: number;
+  readonly flaggedCount: number;
+}
+
+/** One device in `export --format json` (the output contract in README "Output"). CSV flattens the same record. */
+export interface ExportDevice {
+  readonly ip: string;
+  readonly mac: string | null;
+  readonly macSource: SourceId | null;
+  readonly ouiVendor: string | null;
+  readonly manufacturer: string | null; // entity id
+  readonly manufacturerName: string | null;
+  readonly brand: string | null; // entity id
+  readonly brandName: string | null;
+  readonly model: string | null;
+  readonly firmware: string | null;
+  readonly serial: string | null;
+  readonly deviceType: DeviceType;
+  readonly confidence: Confidence | null;
+  readonly flagged: boolean;
+  readonly restriction: {
+    readonly entity: string;
+    readonly entityName: string;
+    readonly lists: readonly string[];
+    readonly citations: readonly ListRef[];
+    readonly basis: Basis;
+    readonly confidence: Confidence;
+  } | null;
+  readonly evidence: readonly EvidenceItem[];
+  readonly conflicts: readonly string[];
+}
+
+export interface ExportDocument {
+  readonly scan: { readonly id: number; readonly startedAt: string; readonly finishedAt: string; readonly targets: readonly string[]; readonly status: 'complete' | 'interrupted' };
+  readonly devices: readonly ExportDevice[];
 }

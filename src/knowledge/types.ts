@@ -42,13 +42,26 @@ export interface Relabel {
   readonly line: number;
 }
 
+/**
+ * What a row restricts. Only `equipment` rows can flag a device: `services` rows (FCC rows 7-10, 14)
+ * name carriers, `software` rows (Kaspersky Lab, Inc.) name software, and `operations` rows (the ICA
+ * order closing Hikvision Canada) restrict a business, not the use of anything.
+ */
+export type RowCovers = 'equipment' | 'services' | 'software' | 'operations';
+export const ROW_COVERS: readonly RowCovers[] = ['equipment', 'services', 'software', 'operations'];
+
 export interface ListRow {
   readonly ref: string; // "row 4" on the FCC list, "889(f)(3)(B)" …
-  readonly entity: string; // entity id
+  /** Entity id, or null for rows that name no device maker (category rows, services-only carriers). */
+  readonly entity: string | null;
+  /** Set on category rows (FCC rows 12-13, 15-16: defined by product type and place of production). */
+  readonly category: string | null;
+  readonly covers: RowCovers;
   readonly names: readonly string[]; // names exactly as the list writes them
-  readonly dateOfInclusion: string | null;
+  readonly dateOfInclusion: string | null; // YYYY-MM-DD, or YYYY-MM / YYYY when the source gives no day
   readonly scope: string;
   readonly scopeLimit: string | null; // purpose/use limits, shown with every finding
+  readonly sources: readonly string[];
   readonly line: number;
 }
 
@@ -83,6 +96,7 @@ export interface Fingerprint {
   readonly set: Partial<Record<Field, string>>; // fixed values
   readonly capture: Readonly<Record<number, Field>>; // capture group → field
   readonly examples: readonly FingerprintExample[];
+  readonly sources: readonly string[]; // where the pattern and its examples come from
   readonly line: number;
 }
 
@@ -104,4 +118,12 @@ export interface Knowledge {
   /** Normalised brand alias (see normalizeAlias) → entity id. */
   readonly aliasToEntity: ReadonlyMap<string, string>;
   readonly deviceTypes: readonly DeviceType[];
+}
+
+/** An IEEE organisation name that looks like a restricted maker but is not one (vendor-db/not-related.yaml). */
+export interface NotRelatedOrg {
+  readonly ouiOrgName: string;
+  readonly reason: string;
+  readonly sources: readonly string[];
+  readonly line: number;
 }
