@@ -1,0 +1,20 @@
+// Checks shared by the namespace-lab tests: what a lab left behind.
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { listNamespaces } from '../../src/lab/netns.js';
+
+/** Processes whose command line mentions `needle` (the lab dir / prefix is in every device's command line). */
+export function processesMentioning(needle: string): number[] {
+  const out: number[] = [];
+  for (const e of readdirSync('/proc')) {
+    if (!/^\d+$/.test(e) || Number(e) === process.pid) continue;
+    try {
+      if (readFileSync(`/proc/${e}/cmdline`, 'utf8').includes(needle)) out.push(Number(e));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+export const labNamespaces = (prefix: string): string[] => listNamespaces().filter((n) => n.startsWith(`${prefix}-`));
