@@ -69,6 +69,7 @@ export function parseSpec(spec: string): Range {
   const text = spec.trim();
   const bad = (why: string) => new UsageError(`invalid target ${JSON.stringify(spec)}: ${why}`);
   if (text.startsWith('-')) throw bad('looks like an option, not an address');
+  if (/\s/.test(text)) throw bad('contains spaces; give each target as its own argument');
   let range: Range | null = null;
   if (text.includes('/')) {
     range = parseCidr(text);

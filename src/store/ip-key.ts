@@ -1,6 +1,5 @@
 // A sort key that orders addresses numerically in SQL (198.18.0.9 before 198.18.0.10), which text
 // ordering does not. IPv4 is mapped into IPv6 (::ffff:a.b.c.d) so both families share one 16-byte key.
-// (ipaddr.js would do this, but its typings cannot be default-imported without esModuleInterop.)
 import { isIPv4, isIPv6 } from 'node:net';
 
 // Something that is not an address sorts after every address instead of failing the save.

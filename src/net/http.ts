@@ -1,0 +1,145 @@
+// Bounded HTTP(S) exchanges with camera web servers: connect, idle and total deadlines, a byte cap on
+// the body, a cap on header count. A tarpit costs at most `totalMs`; a 20 MB body costs `maxBytes`.
+import * as http from 'node:http';
+import * as https from 'node:https';
+import type { TLSSocket } from 'node:tls';
+import type { ProbeStatus } from '../core/types.js';
+import type { Scope } from './scope.js';
+
+export interface HttpRequestOptions {
+  readonly ip: string;
+  readonly port: number;
+  readonly path: string;
+  readonly method?: 'GET' | 'POST' | 'HEAD';
+  readonly headers?: Readonly<Record<string, string>>;
+  readonly body?: string;
+  readonly tls?: boolean;
+  readonly totalMs: number;
+  readonly connectMs?: number;
+  readonly idleMs?: number;
+  readonly maxBytes?: number;
+  readonly signal?: AbortSignal;
+}
+
+export interface HttpResponse {
+  readonly statusCode: number;
+  readonly headers: Readonly<Record<string, string>>; // lower-case names; repeated headers joined with ", "
+  readonly body: Buffer;
+  readonly truncated: boolean;
+  readonly peerCertificate?: { readonly subject: string; readonly issuer: string };
+}
+
+export type HttpResult =
+  | { readonly status: 'ok'; readonly response: HttpResponse }
+  | { readonly status: Exclude<ProbeStatus, 'ok'>; readonly error: string };
+
+export const DEFAULT_MAX_BYTES = 256 * 1024;
+const MAX_HEADERS = 64;
+
+function dn(obj: Record<string, unknown> | undefined): string {
+  if (!obj) return '';
+  return Object.entries(obj)
+    .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('+') : String(v)}`)
+    .join(',');
+}
+
+function classify(err: NodeJS.ErrnoException): Exclude<ProbeStatus, 'ok'> {
+  switch (err.code) {
+    case 'ECONNREFUSED':
+      return 'refused';
+    case 'ECONNRESET':
+    case 'EHOSTUNREACH':
+    case 'ENETUNREACH':
+      return 'no-reply';
+    case 'HPE_HEADER_OVERFLOW':
+    case 'HPE_INVALID_CONSTANT':
+    case 'HPE_INVALID_HEADER_TOKEN':
+    case 'HPE_INVALID_STATUS':
+    case 'HPE_INVALID_CHUNK_SIZE':
+    case 'HPE_UNEXPECTED_CONTENT_LENGTH':
+    case 'EPROTO':
+      return 'protocol-error';
+    default:
+      return err.code?.startsWith('HPE_') ? 'protocol-error' : 'error';
+  }
+}
+
+export function httpRequest(scope: Scope, opts: HttpRequestOptions): Promise<HttpResult> {
+  scope.check(opts.ip);
+  const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
+  const connectMs = opts.connectMs ?? Math.min(opts.totalMs, 1500);
+  const idleMs = opts.idleMs ?? Math.min(opts.totalMs, 2000);
+  return new Promise((resolve) => {
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+    const settle = (r: HttpResult) => {
+      if (settled) return;
+      settled = true;
+      timers.forEach(clearTimeout);
+      opts.signal?.removeEventListener('abort', onAbort);
+      req.destroy();
+      resolve(r);
+    };
+    const body = opts.body === undefined ? undefined : Buffer.from(opts.body, 'utf8');
+    const lib = opts.tls ? https : http;
+    const req = lib.request({
+      host: opts.ip,
+      port: opts.port,
+      path: opts.path,
+      method: opts.method ?? (body ? 'POST' : 'GET'),
+      headers: { 'user-agent': 'camaudit', connection: 'close', ...(body ? { 'content-length': String(body.length) } : {}), ...opts.headers },
+      agent: false,
+      maxHeaderSize: 16 * 1024,
+      // Cameras use self-signed certificates; we read the certificate as evidence, we do not trust it.
+      ...(opts.tls ? { rejectUnauthorized: false, servername: undefined } : {}),
+    });
+    req.maxHeadersCount = MAX_HEADERS;
+    const onAbort = () => settle({ status: 'skipped', error: 'aborted' });
+    if (opts.signal?.aborted) return onAbort();
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    timers.push(setTimeout(() => settle({ status: 'timeout', error: `no complete answer within ${opts.totalMs} ms` }), opts.totalMs));
+    req.on('socket', (sock) => {
+      const connectTimer = setTimeout(() => settle({ status: 'no-reply', error: `no connection within ${connectMs} ms` }), connectMs);
+      timers.push(connectTimer);
+      sock.once(opts.tls ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
+      sock.setTimeout(idleMs, () => settle({ status: 'timeout', error: `idle for ${idleMs} ms` }));
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => settle({ status: classify(err), error: err.message }));
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      let size = 0;
+      let truncated = false;
+      const headers: Record<string, string> = {};
+      for (const [k, v] of Object.entries(res.headers)) {
+        if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
+      }
+      const cert = opts.tls ? (res.socket as TLSSocket).getPeerCertificate?.() : undefined;
+      const done = () =>
+        settle({
+          status: 'ok',
+          response: {
+            statusCode: res.statusCode ?? 0,
+            headers,
+            body: Buffer.concat(chunks, size),
+            truncated,
+            ...(cert && cert.subject ? { peerCertificate: { subject: dn(cert.subject as never), issuer: dn(cert.issuer as never) } } : {}),
+          },
+        });
+      res.on('data', (chunk: Buffer) => {
+        const room = maxBytes - size;
+        if (chunk.length >= room) {
+          chunks.push(chunk.subarray(0, room));
+          size += room;
+          truncated = true;
+          done(); // stop reading: the cap, not the device, decides how much we buffer
+          return;
+        }
+        chunks.push(chunk);
+        size += chunk.length;
+      });
+      res.on('end', done);
+      res.on('error', (err: NodeJS.ErrnoException) => settle({ status: classify(err), error: err.message }));
+    });
+    req.end(body);
+  });
+}

@@ -1,0 +1,51 @@
+// The kernel neighbour (ARP) table: the MACs of on-link hosts that answered ARP.
+import { execFile } from 'node:child_process';
+import { readFile } from 'node:fs/promises';
+import { normalizeMac } from '../core/mac.js';
+
+export interface Neighbour {
+  readonly ip: string;
+  readonly mac: string;
+  readonly dev: string;
+}
+
+// REACHABLE: the kernel heard from the host within the last few seconds. STALE/DELAY/PROBE entries
+// may belong to hosts that left; FAILED/INCOMPLETE never answered.
+const CONFIRMED = new Set(['REACHABLE', 'PERMANENT', 'NOARP']);
+
+function ipNeigh(): Promise<Neighbour[] | null> {
+  return new Promise((resolve) => {
+    execFile('ip', ['-j', '-4', 'neigh', 'show'], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
+      if (err) return resolve(null);
+      try {
+        const rows = JSON.parse(stdout) as { dst?: string; lladdr?: string; dev?: string; state?: string[] }[];
+        resolve(
+          rows.flatMap((r) => {
+            const mac = normalizeMac(r.lladdr);
+            const ok = r.state?.some((s) => CONFIRMED.has(s));
+            return r.dst && mac && ok ? [{ ip: r.dst, mac, dev: r.dev ?? '' }] : [];
+          }),
+        );
+      } catch {
+        resolve(null);
+      }
+    });
+  });
+}
+
+// Fallback without iproute2: /proc/net/arp has no state, only the "complete" flag (0x2).
+async function procArp(): Promise<Neighbour[]> {
+  const text = await readFile('/proc/net/arp', 'utf8').catch(() => '');
+  return text
+    .split('\n')
+    .slice(1)
+    .flatMap((line) => {
+      const [ip, , flags, hw, , dev] = line.trim().split(/\s+/);
+      const mac = normalizeMac(hw);
+      return ip && mac && flags && (parseInt(flags, 16) & 0x2) !== 0 ? [{ ip, mac, dev: dev ?? '' }] : [];
+    });
+}
+
+export async function readNeighbours(): Promise<Neighbour[]> {
+  return (await ipNeigh()) ?? procArp();
+}

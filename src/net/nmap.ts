@@ -1,0 +1,110 @@
+// A thin, safe wrapper around `nmap -sn -n -oX -` (host discovery only).
+// Why not node-nmap 4.0.0: a target string can inject nmap arguments (code execution as root), it
+// hangs after errors, drops results when stderr is non-empty and installs process-global handlers
+// (see README "Dependencies"). Here: an argument array (no shell), `--` before validated targets,
+// streamed XML, stderr kept as warnings, a deadline, and cancellation that kills the process group.
+import { spawn, spawnSync } from 'node:child_process';
+import type { ProbeStatus } from '../core/types.js';
+import { parseSpec } from '../core/targets.js';
+import { createNmapXmlStream, type NmapEvent } from '../protocols/nmap-xml.js';
+import type { Scope } from './scope.js';
+
+export type NmapHost = Extract<NmapEvent, { kind: 'host' }>;
+
+export interface NmapSweepOptions {
+  readonly targets: readonly string[]; // CIDRs or addresses, each inside the scope
+  readonly timeoutMs: number;
+  readonly signal?: AbortSignal;
+  readonly nmapPath?: string;
+  readonly extraArgs?: readonly string[];
+  readonly onHost: (host: NmapHost) => void;
+  readonly onProgress?: (percent: number) => void;
+}
+
+export interface NmapSweepResult {
+  readonly status: ProbeStatus;
+  readonly error?: string;
+  readonly hosts: number;
+  readonly warnings: readonly string[];
+}
+
+// Flags a caller may add. Anything that writes files, runs scripts or changes the scan type is absent.
+const ALLOWED_EXTRA = /^(?:-T[0-5]|--max-retries=\d{1,2}|--min-rate=\d{1,6}|--max-rtt-timeout=\d{1,5}ms|--initial-rtt-timeout=\d{1,5}ms|--host-timeout=\d{1,6}ms|-e=[\w.-]{1,15}|--disable-arp-ping|--send-ip)$/;
+
+export function nmapArgs(targets: readonly string[], extra: readonly string[] = []): string[] {
+  for (const t of targets) parseSpec(t); // throws UsageError for anything that is not an address, CIDR or range
+  for (const a of extra) if (!ALLOWED_EXTRA.test(a)) throw new Error(`nmap argument not allowed: ${JSON.stringify(a)}`);
+  const flags = extra.flatMap((a) => (a.includes('=') && !a.startsWith('--') ? a.split('=') : [a]));
+  return ['-sn', '-n', '-oX', '-', '--stats-every', '1s', ...flags, '--', ...targets];
+}
+
+export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<NmapSweepResult> {
+  let args: string[];
+  try {
+    args = nmapArgs(opts.targets, opts.extraArgs);
+    for (const t of opts.targets) {
+      const r = parseSpec(t);
+      if (!scope.targets.ranges.some((s) => r.start >= s.start && r.end <= s.end)) throw new Error(`nmap target ${t} is outside the scan targets`);
+    }
+  } catch (err) {
+    return Promise.resolve({ status: 'error', error: (err as Error).message, hosts: 0, warnings: [] });
+  }
+  return new Promise((resolve) => {
+    const child = spawn(opts.nmapPath ?? 'nmap', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+    const parser = createNmapXmlStream();
+    let hosts = 0;
+    let stderr = '';
+    let stopped: string | null = null;
+    let spawnError: NodeJS.ErrnoException | null = null;
+    const kill = (why: string) => {
+      stopped ??= why;
+      try {
+        if (child.pid) process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        /* already gone */
+      }
+    };
+    const timer = setTimeout(() => kill(`no result within ${opts.timeoutMs} ms`), opts.timeoutMs);
+    const onAbort = () => kill('aborted');
+    opts.signal?.addEventListener('abort', onAbort, { once: true });
+    const handle = (events: NmapEvent[]) => {
+      for (const ev of events) {
+        if (ev.kind === 'host' && ev.state === 'up') {
+          hosts++;
+          opts.onHost(ev);
+        } else if (ev.kind === 'progress') opts.onProgress?.(ev.percent);
+        else if (ev.kind === 'error') stderr += `unparsable nmap output: ${ev.message}\n`;
+      }
+    };
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => handle(parser.push(chunk)));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      if (stderr.length < 16_384) stderr += d;
+    });
+    child.on('error', (err: NodeJS.ErrnoException) => {
+      spawnError = err;
+    });
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      opts.signal?.removeEventListener('abort', onAbort);
+      handle(parser.end());
+      const warnings = stderr.trim() ? stderr.trim().split('\n').slice(0, 20) : [];
+      if (spawnError) {
+        const missing = spawnError.code === 'ENOENT';
+        resolve({ status: missing ? 'tool-missing' : 'error', error: missing ? 'nmap is not installed' : spawnError.message, hosts, warnings });
+      } else if (stopped) resolve({ status: stopped === 'aborted' ? 'skipped' : 'timeout', error: `nmap stopped: ${stopped}`, hosts, warnings });
+      else if (code !== 0) resolve({ status: 'error', error: `nmap exited with ${code ?? signal}: ${warnings[0] ?? 'no message'}`, hosts, warnings });
+      else resolve({ status: 'ok', hosts, warnings });
+    });
+  });
+}
+
+const installed = new Map<string, boolean>();
+
+export function nmapInstalled(nmapPath: string): boolean {
+  let ok = installed.get(nmapPath);
+  if (ok === undefined) {
+    ok = spawnSync(nmapPath, ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0;
+    installed.set(nmapPath, ok);
+  }
+  return ok;
+}

@@ -1,0 +1,47 @@
+// The whole pipeline, top to bottom:
+// targets → discovery sources → observations → devices → attribution → policy → (store → export, in cli/).
+import type { SourceId, ScanResult } from './core/types.js';
+import type { TargetSet } from './core/targets.js';
+import { mergeObservations } from './core/merge.js';
+import { identify } from './identify/identify.js';
+import type { Knowledge } from './knowledge/types.js';
+import type { OuiRegistry } from './knowledge/oui.js';
+import type { LocalInterface } from './net/interfaces.js';
+import { createScope } from './net/scope.js';
+import type { Policy } from './policy/judge.js';
+import { selectSources, type SweepChoice } from './sources/index.js';
+import { runSources, type RunnerEvents } from './sources/runner.js';
+import type { SourceOptions } from './sources/types.js';
+
+export interface ScanRequest extends RunnerEvents {
+  readonly targets: TargetSet;
+  readonly interfaces: readonly LocalInterface[];
+  readonly policy: Policy;
+  readonly sources: SourceOptions;
+  readonly disabled?: readonly SourceId[];
+  readonly signal: AbortSignal;
+  readonly onStart?: (sweep: SweepChoice) => void;
+}
+
+export async function scan(req: ScanRequest, knowledge: Knowledge, oui: OuiRegistry): Promise<ScanResult> {
+  const startedAt = new Date().toISOString();
+  const scope = createScope(req.targets, req.interfaces);
+  const { sources, sweep } = selectSources(req.sources, req.disabled);
+  req.onStart?.(sweep);
+
+  const { observations, runs } = await runSources(sources, { ...req, scope, options: req.sources }); // edge: the network
+  const devices = mergeObservations(observations); // pure from here on
+  const judged = devices.map((d) => identify(d, knowledge, oui, req.policy));
+
+  return {
+    scan: {
+      startedAt,
+      finishedAt: new Date().toISOString(),
+      targets: req.targets.specs,
+      status: req.signal.aborted ? 'interrupted' : 'complete',
+      policy: req.policy.lists.map((l) => l.id),
+    },
+    runs,
+    devices: judged,
+  };
+}
