@@ -1,0 +1,80 @@
+// The CLI's promises about bad input: one line naming the bad value, exit 2, nothing scanned or lost.
+// Every `scan` here runs in a fresh network namespace holding only loopback (`unshare --net`), so even
+// a check that failed to stop the scan could not reach a network.
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { cliIsolated, requireRoot, tempDir } from './lab-cli.js';
+
+const tmp = tempDir();
+beforeAll(requireRoot);
+afterAll(tmp.remove);
+
+describe('usage errors', () => {
+  it.each([
+    ['a malformed address', ['scan', '198.18.0.300'], /"198\.18\.0\.300"/],
+    ['a malformed CIDR', ['scan', '198.18.0.0/33'], /"198\.18\.0\.0\/33"/],
+    ['a reversed range', ['scan', '198.18.0.20-198.18.0.10'], /"198\.18\.0\.20-198\.18\.0\.10"/],
+    ['a target with spaces', ['scan', '198.18.0.1 198.18.0.2'], /spaces/],
+    ['more than a /16 without --force', ['scan', '198.18.0.0/15'], /--force/],
+    ['a public address without --allow-public', ['scan', '8.8.8.8'], /public address 8\.8\.8\.8.*--allow-public/],
+    ['an unknown list in --policy', ['scan', '--policy', 'us-fcc-covered-list,nope', '198.18.0.1'], /"nope"/],
+    ['a bad --timeout', ['scan', '--timeout', '10s', '198.18.0.1'], /"10s"/],
+    ['a bad --sweep', ['scan', '--sweep', 'fast', '198.18.0.1'], /"fast"/],
+    ['an unknown source in --disable', ['scan', '--disable', 'snmp', '198.18.0.1'], /"snmp"/],
+    ['--onvif-user without a password', ['scan', '--onvif-user', 'admin', '198.18.0.1'], /CAMAUDIT_ONVIF_PASSWORD/],
+    ['a missing password file', ['scan', '--onvif-user', 'admin', '--onvif-password-file', '/nonexistent/pw', '198.18.0.1'], /"\/nonexistent\/pw"/],
+    ['no targets and no interface to take them from', ['scan'], /no targets given/],
+    ['an unknown option', ['scan', '--frobnicate'], /--frobnicate/],
+    ['an unknown command', ['scna'], /scna/],
+    ['a bad export format', ['export', '--format', 'xml'], /"xml"/],
+    ['a bad scan id', ['export', '--scan', 'last'], /"last"/],
+  ])('%s', (_what, args, message) => {
+    const db = join(tmp.dir, 'untouched.db');
+    const r = cliIsolated([...args, ...(args[0] === 'scan' || args[0] === 'export' ? ['--db', db] : [])]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    const lines = r.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^camaudit: /);
+    expect(lines[0]).toMatch(message);
+    expect(existsSync(db)).toBe(false); // refused before anything was created
+  });
+
+  it('refuses a file that is not a camaudit database and leaves it as it was', () => {
+    const file = join(tmp.dir, 'notes.db');
+    writeFileSync(file, 'my notes, not a database\n');
+    const r = cliIsolated(['export', '--db', file]);
+    expect(r.code).not.toBe(0);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toContain(file);
+    expect(readFileSync(file, 'utf8')).toBe('my notes, not a database\n');
+  });
+
+  it('says there is nothing to export yet on an empty database', () => {
+    const r = cliIsolated(['export', '--db', join(tmp.dir, 'empty.db')]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/no scans in .*empty\.db yet/);
+  });
+});
+
+describe('help and listings', () => {
+  it('teaches by example', () => {
+    for (const args of [['--help'], ['scan', '--help'], ['export', '--help'], ['demo', '--help']]) {
+      const r = cliIsolated(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toMatch(/\$ (sudo )?(npx )?camaudit /);
+    }
+  });
+
+  it('prints every list with its citation, and as JSON for scripts', () => {
+    const text = cliIsolated(['lists']);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/us-fcc-covered-list {2}\[default policy\]/);
+    expect(text.stdout).toMatch(/Citation: .*47 U\.S\.C\. 1601/);
+    const json = JSON.parse(cliIsolated(['lists', '--json']).stdout) as { id: string; flags: boolean; rows: { entity: string | null }[] }[];
+    const fcc = json.find((l) => l.id === 'us-fcc-covered-list')!;
+    expect(fcc.rows.map((r) => r.entity)).toEqual(expect.arrayContaining(['huawei', 'zte', 'hytera', 'hikvision', 'dahua']));
+    expect(json.filter((l) => !l.flags).map((l) => l.id)).toEqual(expect.arrayContaining(['uk-wms-2022-surveillance', 'au-defence-2023']));
+  });
+});
