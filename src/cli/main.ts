@@ -3,6 +3,7 @@ import { Command, CommanderError } from 'commander';
 import { StoreError, UsageError } from '../core/errors.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDevices } from './commands/devices.js';
+import { registerExplain } from './commands/explain.js';
 import { registerExport } from './commands/export.js';
 import { registerLists } from './commands/lists.js';
 import { registerScan } from './commands/scan.js';
@@ -29,6 +30,7 @@ Start here:
   registerScan(program);
   registerExport(program);
   registerDevices(program);
+  registerExplain(program);
   registerLists(program);
   registerDemo(program);
   return program;
