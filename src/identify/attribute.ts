@@ -3,7 +3,7 @@
 //
 // Precedence for the manufacturer (documented in README "How camaudit decides"):
 //   1. protocol-level signals: a fingerprint that sets hw.vendor (SOAP namespaces, firmware and
-//      serial formats; later SADP/DHIP answers) names the firmware's author whatever the label says;
+//      serial formats, SADP/DHIP answers) names the firmware's author whatever the label says;
 //   2. the IEEE registry owner of the MAC seen on the local segment (or stated by the device);
 //   3. the brand the device reports (ONVIF Manufacturer, name scope), when it is the maker's own brand;
 //   4. a relabelled brand's known builder (vendor-db/relabels.yaml), at that entry's confidence.
@@ -98,8 +98,11 @@ export function attribute(matches: readonly Match[], oui: OuiHit | null, k: Know
   const winner = claims[0] ?? null;
   if (winner) {
     const root = familyRoot(k, winner.entity);
+    // A relabeller's own MAC block on hardware its known builder made (an Intelbras OUI on a unit that
+    // answers Dahua's DHIP) is what a relabel looks like, not a disagreement.
+    const relabelledBy = (entity: string) => k.relabels.some((r) => r.brand === entity && familyRoot(k, r.builtBy) === root);
     for (const c of claims) {
-      if (familyRoot(k, c.entity) !== root) conflicts.push(`maker: ${winner.what} says ${winner.entity} but ${c.what} says ${c.entity}`);
+      if (familyRoot(k, c.entity) !== root && !relabelledBy(c.entity)) conflicts.push(`maker: ${winner.what} says ${winner.entity} but ${c.what} says ${c.entity}`);
     }
   }
   for (const p of [brandPick, modelPick]) if (p.conflict) conflicts.push(p.conflict);

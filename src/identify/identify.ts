@@ -5,7 +5,7 @@ import type { MergedDevice } from '../core/merge.js';
 import type { Attribution, JudgedDevice, Match, Observation, SourceId } from '../core/types.js';
 import type { Knowledge } from '../knowledge/types.js';
 import type { OuiRegistry } from '../knowledge/oui.js';
-import { judge, type Policy } from '../policy/judge.js';
+import { decide, type Policy } from '../policy/judge.js';
 import { matchObservations } from './fingerprint.js';
 import { attribute, type OuiHit } from './attribute.js';
 
@@ -23,8 +23,9 @@ function statedMac(device: MergedDevice, matches: readonly Match[]): { mac: stri
 }
 
 // Facts that identify no maker but that an auditor needs to see (a device demanding credentials, an XAddr
-// camaudit refused to follow).
-const NOTE_KEYS: ReadonlySet<string> = new Set(['onvif.fault', 'onvif.xaddr-refused']);
+// camaudit refused to follow, a reply refused as hostile or malformed, a device that never finished answering,
+// a discovery reply stating an address other than the one it came from).
+const NOTE_KEYS: ReadonlySet<string> = new Set(['onvif.fault', 'onvif.xaddr-refused', 'probe.protocol-error', 'probe.timeout', 'sadp.stated-ip', 'dhip.stated-ip']);
 
 function withNotes(a: Attribution, observations: readonly Observation[]): Attribution {
   const notes = observations.filter((o) => NOTE_KEYS.has(o.key)).map((o) => ({ source: o.source, detail: o.detail }));
@@ -39,6 +40,7 @@ export function identify(device: MergedDevice, k: Knowledge, oui: OuiRegistry, p
   const hit = mac ? oui.lookup(mac) : null;
   const ouiHit: OuiHit | null = hit && mac && macSource ? { mac, prefix: hit.prefix, org: hit.org, source: macSource } : null;
   const attribution = withNotes(attribute(matches, ouiHit, k), device.observations);
+  const { restriction, decidedBy } = decide({ attribution, ip: device.ip, mac }, policy);
   return {
     ip: device.ip,
     mac,
@@ -47,6 +49,7 @@ export function identify(device: MergedDevice, k: Knowledge, oui: OuiRegistry, p
     observations: device.observations,
     matches,
     attribution,
-    restriction: judge(attribution, k, policy),
+    restriction,
+    decidedBy,
   };
 }

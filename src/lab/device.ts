@@ -23,7 +23,7 @@ export interface DeviceRuntimeConfig {
   readonly logFile: string;
   /** Defaults to profile.ip. */
   readonly bindIp?: string;
-  /** Join the WS-Discovery group; default true. */
+  /** Join the discovery multicast groups; default true. */
   readonly multicast?: boolean;
   readonly portOverride?: Partial<Record<ServiceName, number>>;
 }
@@ -71,7 +71,7 @@ export async function runDevice(cfg: DeviceRuntimeConfig): Promise<RunningDevice
         if (!handler) {
           res.writeHead(404, { 'Content-Type': 'text/plain', 'Content-Length': 10 });
           res.end('Not Found\n');
-          log.write('http', from, req.method ?? '-', { status: 404, path });
+          log.write('http', from, req.method ?? '-', { status: 404, path, authorization: req.headers.authorization ? 'present' : 'none' });
           return;
         }
         try {

@@ -29,6 +29,7 @@ import { LabError, LabStartError } from './errors.js';
 import { type ExecOptions, type ExecResult, execInNs } from './exec.js';
 import { registerLive, unregisterLive } from './live-labs.js';
 import { type LogRecord, readLogFile } from './log.js';
+import { buildCrowds } from './crowd.js';
 import { type LabNetwork, buildNetwork } from './network.js';
 import { newPrefix, removeStaleLabs, teardownPrefix } from './teardown.js';
 import { type DeviceProfile, type LabTopology, parseCidr, validateTopology } from './topology.js';
@@ -131,7 +132,8 @@ export async function startLab(topology: LabTopology, opts: StartLabOptions = {}
   try {
     const script = opts.deviceScript ?? defaultDeviceScript();
     if (topology.devices.some(hasServices) && !existsSync(script)) throw new LabError(`device script ${script} is missing: run \`npm run build\` first`);
-    const net = buildNetwork(topology, nsOf);
+    const built = buildNetwork(topology, nsOf);
+    const net: LabNetwork = { ...built, namespaces: [...built.namespaces, ...buildCrowds(topology, nsOf)] };
     const prefixLength = new Map(topology.segments.map((s) => [s.id, parseCidr(s.cidr)!.len]));
     const namespacesMs = Date.now() - t0;
 

@@ -9,6 +9,8 @@
 // over DeviceServices, so a field without a module does not compile).
 
 import { isMulticastMac, normalizeMac } from '../core/mac.js';
+import { bannerDevices, withBanners } from './banner-devices.js';
+import { type LabCrowd, validateCrowds } from './crowd.js';
 
 /** Payload family: which real captures a service's replies are modelled on (see payloads/). */
 export type VendorFlavour = 'hikvision' | 'dahua' | 'axis' | 'generic';
@@ -102,10 +104,88 @@ export interface OnvifService {
   readonly auth?: OnvifAuth;
 }
 
+/** Where a vendor discovery responder sends its reply: to the discovery group, or back to the prober. */
+export type DiscoveryReplyTo = 'group' | 'sender';
+
+/** Hikvision SADP responder on UDP 37020 (multicast 239.255.255.250 and unicast); MAC and IP are the profile's. */
+export interface SadpService {
+  /** SADP's numeric DeviceType code (141945 in the real DS-2CD2385G1-I capture). */
+  readonly deviceType: number;
+  /** DeviceDescription: the model. */
+  readonly model: string;
+  readonly serial: string;
+  /** SoftwareVersion, e.g. `V5.6.2build 190701`. */
+  readonly firmware: string;
+  readonly dspVersion: string;
+  readonly activated: boolean;
+  /** DetailOEMCode (1 in the genuine Hikvision capture). */
+  readonly oemCode: number;
+  readonly replyTo: DiscoveryReplyTo;
+}
+
+/** Dahua DHIP discovery responder on UDP 37810 (multicast 239.255.255.251 and unicast); MAC and IP are the profile's. */
+export interface DhipService {
+  /** IPC, NVR, XVR, MHDX, BSC… */
+  readonly deviceClass: string;
+  /** DeviceType: the model. */
+  readonly model: string;
+  readonly serial: string;
+  /** Vendor and Manufacturer: the label the firmware was built for (`Private`, `Intelbras`…). */
+  readonly vendor: string;
+  readonly version: string;
+  readonly replyTo: DiscoveryReplyTo;
+}
+
+/** Vendor families of the simulated camera web servers (payloads/web.ts). */
+export type WebFlavour = 'hikvision' | 'dahua' | 'hanwha' | 'bosch';
+
+/** A camera's web UI as it answers before login (payloads/web.ts). */
+export interface HttpService {
+  readonly flavour: WebFlavour;
+  /** Plain HTTP port; default 80 (shared with the ONVIF service when both use it). */
+  readonly port?: number;
+  /** Also serve HTTPS on this port with the flavour's certificate (payloads/tls.ts; hikvision only). */
+  readonly tlsPort?: number;
+  /** Server header; default the flavour's own, null for none. */
+  readonly server?: string | null;
+  /** Realm of refused requests (hikvision ISAPI, hanwha); required by those flavours. */
+  readonly realm?: string;
+  /** The serial the firmware names in its realm (dahua: "Login to <serial>"); required by dahua. */
+  readonly serial?: string;
+}
+
+/** Vendor families of the simulated RTSP servers (payloads/rtsp.ts). */
+export type RtspFlavour = 'hikvision' | 'dahua' | 'generic';
+
+/** An RTSP server that refuses to stream without credentials, answering as its firmware does (payloads/rtsp.ts). */
+export interface RtspService {
+  readonly flavour: RtspFlavour;
+  /** Default 554. */
+  readonly port?: number;
+  /** Realm of its 401 challenges (Digest; Basic for generic). */
+  readonly realm: string;
+}
+
 /** One optional field per simulated service. */
+/**
+ * An adversarial device for the hostile lab (hostile.ts), never in defaultLab. `http` answers every request on
+ * TCP 80; `wsDiscovery` answers WS-Discovery probes on UDP 3702 (instead of a wsDiscovery service).
+ */
+export interface HostileService {
+  readonly http?: 'tarpit' | 'drip' | 'huge' | 'xxe' | 'billion-laughs' | 'canary';
+  readonly wsDiscovery?: 'xxe' | 'billion-laughs' | 'garbage';
+  /** Where an XXE payload's external entity points: a canary host whose request log must stay empty. */
+  readonly canaryUrl?: string;
+}
+
 export interface DeviceServices {
   readonly wsDiscovery?: WsDiscoveryService;
   readonly onvif?: OnvifService;
+  readonly sadp?: SadpService;
+  readonly dhip?: DhipService;
+  readonly hostile?: HostileService;
+  readonly http?: HttpService;
+  readonly rtsp?: RtspService;
 }
 
 export interface DeviceProfile extends LabHost {
@@ -122,6 +202,8 @@ export interface LabTopology {
   readonly devices: readonly DeviceProfile[];
   /** Keep the kernel's IPv6 (link-local addresses, DAD, MLD) in the hosts; default false (a quiet, IPv4-only lab). */
   readonly ipv6?: boolean;
+  /** Many quiet hosts in one namespace each (crowd.ts); default none. */
+  readonly crowds?: readonly LabCrowd[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -272,6 +354,7 @@ export function validateTopology(t: LabTopology): void {
       for (const s of w.scopes) if (/\s/.test(s)) fail(`${d.name}: scope ${JSON.stringify(s)} contains whitespace`);
     }
   }
+  validateCrowds(t);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -477,6 +560,47 @@ export function defaultLab(): LabTopology {
       }),
     },
     { name: 'silent-laa', segment: SEG_A, ip: '198.18.0.20', mac: 'b6:0c:3f:7e:21:d4', services: {}, note: 'randomised (locally administered) MAC, no services' },
+    // Vendor discovery protocols (issue "Find what ONVIF and OUI miss"): replies modelled on the real SADP and
+    // DHIP captures (payloads/sadp.ts, payloads/dhip.ts).
+    {
+      name: 'hik-sadp',
+      segment: SEG_A,
+      ip: '198.18.0.21',
+      mac: '02:5a:d0:aa:bb:21',
+      note: 'Hikvision with ONVIF off (the firmware default since 5.5.0) and a locally administered MAC: only SADP identifies it; answers to the SADP group',
+      services: {
+        sadp: {
+          deviceType: 141945,
+          model: 'DS-2CD2385G1-I',
+          serial: 'DS-2CD2385G1-I20200414AAWRE33842151',
+          firmware: 'V5.6.2build 190701',
+          dspVersion: 'V7.3 build 190626',
+          activated: true,
+          oemCode: 1,
+          replyTo: 'group',
+        },
+      },
+    },
+    {
+      name: 'dahua-dhip',
+      segment: SEG_A,
+      ip: '198.18.0.22',
+      mac: '06:ed:ed:aa:bb:22',
+      note: 'Dahua with ONVIF off, Vendor "Private" and a locally administered MAC: only DHIP identifies it; answers only to the DHIP group',
+      services: {
+        dhip: { deviceClass: 'IPC', model: 'IPC-HDW1431T1-S4', serial: '6C01E93PAG69A7E', vendor: 'Private', version: '2.800.0000000.13.R', replyTo: 'group' },
+      },
+    },
+    {
+      name: 'intelbras-dhip',
+      segment: SEG_A,
+      ip: '198.18.0.23',
+      mac: '58:10:8c:aa:bb:23',
+      note: 'Intelbras-labelled Dahua DVR under an Intelbras OUI (the real MHDX 1016 reply): DHIP says who built it',
+      services: {
+        dhip: { deviceClass: 'MHDX', model: 'MHDX 1016', serial: 'O9RF220012636', vendor: 'Intelbras', version: '3.210.IB01.3', replyTo: 'sender' },
+      },
+    },
     {
       name: 'routed-hik',
       segment: SEG_B,
@@ -506,6 +630,17 @@ export function defaultLab(): LabTopology {
         auth: { ...LAB_ONVIF_CREDENTIALS, protect: ['GetNetworkInterfaces'], faultStatus: 400 },
       }),
     },
+    {
+      name: 'dahua-routed',
+      segment: SEG_B,
+      ip: '198.19.1.21',
+      mac: '08:ed:ed:aa:bb:29',
+      routes: [{ to: 'default', via: '198.19.1.1' }],
+      note: 'Dahua behind the router with only DHIP: unicast DHIP reaches it, and the MAC it states is the only one camaudit can name it by',
+      services: {
+        dhip: { deviceClass: 'IPC', model: 'IPC-HDW1431T1-S4', serial: '6C01E93PAG69A7F', vendor: 'Private', version: '2.800.0000000.13.R', replyTo: 'sender' },
+      },
+    },
   ];
   return {
     name: 'camaudit-0.1',
@@ -523,6 +658,6 @@ export function defaultLab(): LabTopology {
         ],
       },
     ],
-    devices,
+    devices: [...devices.map(withBanners), ...bannerDevices(SEG_A, SEG_B, '198.19.1.1')],
   };
 }

@@ -2,13 +2,17 @@
 import type { SourceId } from '../core/types.js';
 import { canUseRawSockets } from '../net/privileges.js';
 import { nmapInstalled } from '../net/nmap.js';
+import { dhipSource } from './dhip.js';
+import { httpSource } from './http.js';
 import { neighboursSource } from './neighbours.js';
 import { nmapSource } from './nmap.js';
 import { onvifSource } from './onvif.js';
+import { rtspSource } from './rtsp.js';
+import { sadpSource } from './sadp.js';
 import type { DiscoverySource, SourceOptions } from './types.js';
 import { wsDiscoverySource } from './ws-discovery.js';
 
-export const ALL_SOURCES: readonly DiscoverySource[] = [nmapSource, neighboursSource, wsDiscoverySource, onvifSource];
+export const ALL_SOURCES: readonly DiscoverySource[] = [nmapSource, neighboursSource, wsDiscoverySource, onvifSource, sadpSource, dhipSource, httpSource, rtspSource];
 
 export interface SweepChoice {
   readonly source: DiscoverySource;

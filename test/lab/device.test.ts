@@ -1,6 +1,5 @@
 // Unit tests of the simulated device, in-process on 127.0.0.1 (no namespaces, no root needed).
 
-import { createSocket } from 'node:dgram';
 import { request } from 'node:http';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -15,6 +14,7 @@ import { checkUsernameToken, usernameTokenHeader } from '../../src/lab/services/
 import { probeMatches } from '../../src/lab/services/ws-discovery.js';
 import { type DeviceProfile, LAB_ONVIF_CREDENTIALS, type VendorFlavour, defaultLab, validateTopology } from '../../src/lab/topology.js';
 import { bodyOperation, isWellFormed } from '../../src/lab/xml.js';
+import { udpExchange as udpReplies } from './helpers.js';
 
 const probeXml = (id: string, types = 'dn:NetworkVideoTransmitter', scopes = ''): string =>
   `<?xml version="1.0" encoding="UTF-8"?><s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope" xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing" xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery" xmlns:dn="http://www.onvif.org/ver10/network/wsdl"><s:Header><a:MessageID>${id}</a:MessageID><a:To>urn:schemas-xmlsoap-org:ws:2005:04:discovery</a:To><a:Action>http://schemas.xmlsoap.org/ws/2005/04/discovery/Probe</a:Action></s:Header><s:Body><d:Probe><d:Types>${types}</d:Types>${scopes ? `<d:Scopes>${scopes}</d:Scopes>` : ''}</d:Probe></s:Body></s:Envelope>`;
@@ -22,20 +22,8 @@ const probeXml = (id: string, types = 'dn:NetworkVideoTransmitter', scopes = '')
 const soapBody = (op: string, header = ''): string =>
   `<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"><s:Header>${header}</s:Header><s:Body><${op} xmlns="http://www.onvif.org/ver10/device/wsdl"/></s:Body></s:Envelope>`;
 
-function udpExchange(port: number, message: string, waitMs = 300): Promise<string[]> {
-  return new Promise((resolve) => {
-    const s = createSocket('udp4');
-    const got: string[] = [];
-    s.on('message', (b) => got.push(b.toString('utf8')));
-    s.bind(0, '127.0.0.1', () => {
-      s.send(message, port, '127.0.0.1');
-      setTimeout(() => {
-        s.close();
-        resolve(got);
-      }, waitMs);
-    });
-  });
-}
+const udpExchange = async (port: number, message: string, waitMs = 300): Promise<string[]> =>
+  (await udpReplies(port, message, waitMs)).map((b) => b.toString('utf8'));
 
 function post(port: number, path: string, body: string, method = 'POST'): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {

@@ -13,7 +13,7 @@ export interface ServiceContext {
   /** Address every socket binds to: the device's own IP in a lab; 127.0.0.1 in loopback unit tests. */
   readonly bindIp: string;
   readonly log: RequestLog;
-  /** Join 239.255.255.250 on bindIp (false for loopback unit tests: lo has no multicast). */
+  /** Join the discovery groups (239.255.255.250, 239.255.255.251) on bindIp (false for loopback unit tests: lo has no multicast). */
   readonly multicast: boolean;
   /** Port overrides for loopback unit tests (0 = any free port). */
   readonly portOverride?: Partial<Record<ServiceName, number>>;

@@ -22,7 +22,7 @@ import type { ServiceContext, ServiceHandle } from './context.js';
 export const WSD_GROUP = '239.255.255.250';
 export const WSD_PORT = 3702;
 
-function bind(sock: Socket, port: number, address: string): Promise<void> {
+export function bind(sock: Socket, port: number, address: string): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error): void => reject(err);
     sock.once('error', onError);
