@@ -7,6 +7,7 @@ import { identify } from './identify/identify.js';
 import type { Knowledge } from './knowledge/types.js';
 import type { OuiRegistry } from './knowledge/oui.js';
 import type { LocalInterface } from './net/interfaces.js';
+import type { PaceOptions } from './net/pace.js';
 import { createScope } from './net/scope.js';
 import type { Policy } from './policy/judge.js';
 import { selectSources, type SweepChoice } from './sources/index.js';
@@ -19,19 +20,22 @@ export interface ScanRequest extends RunnerEvents {
   readonly policy: Policy;
   readonly sources: SourceOptions;
   readonly disabled?: readonly SourceId[];
+  /** --rate and the per-host limits; defaults in net/pace.ts. */
+  readonly pace?: Partial<PaceOptions>;
   readonly signal: AbortSignal;
   readonly onStart?: (sweep: SweepChoice) => void;
 }
 
 export async function scan(req: ScanRequest, knowledge: Knowledge, oui: OuiRegistry): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
-  const scope = createScope(req.targets, req.interfaces);
+  const scope = createScope(req.targets, req.interfaces, req.pace ? { pace: req.pace } : {});
   const { sources, sweep } = selectSources(req.sources, req.disabled);
   req.onStart?.(sweep);
 
   const { observations, runs } = await runSources(sources, { ...req, scope, options: req.sources }); // edge: the network
   const devices = mergeObservations(observations); // pure from here on
-  const judged = devices.map((d) => identify(d, knowledge, oui, req.policy));
+  // A policy file may add makers of its own: attribute with the knowledge the policy was loaded on top of.
+  const judged = devices.map((d) => identify(d, req.policy.knowledge, oui, req.policy));
 
   return {
     scan: {

@@ -3,12 +3,14 @@
 // Works in batches because the kernel neighbour table is shared by every namespace and capped
 // (net.ipv4.neigh.default.gc_thresh3, 1024 by default): a larger burst silently loses entries.
 import * as dgram from 'node:dgram';
-import { readNeighbours, type Neighbour } from './neighbours.js';
+import { readNeighbours, recheckingNeighbours, type Neighbour } from './neighbours.js';
 import type { Scope } from './scope.js';
 
 export interface ArpSweepOptions {
   readonly batchSize?: number;
   readonly waitMs?: number;
+  /** How long to wait for entries the kernel is re-checking (see below). */
+  readonly recheckMs?: number;
   readonly signal?: AbortSignal;
   readonly onHost: (n: Neighbour) => void;
   readonly onProgress?: (done: number, total: number) => void;
@@ -25,6 +27,7 @@ const sleep = (ms: number, signal?: AbortSignal) =>
 export async function arpSweep(scope: Scope, addresses: readonly string[], opts: ArpSweepOptions): Promise<number> {
   const batchSize = opts.batchSize ?? 256;
   const waitMs = opts.waitMs ?? 1000;
+  const recheckMs = opts.recheckMs ?? 8000;
   const sock = dgram.createSocket('udp4');
   sock.on('error', () => {}); // per-datagram errors (EHOSTUNREACH after failed ARP) are the expected "no host"
   const seen = new Set<string>();
@@ -41,11 +44,22 @@ export async function arpSweep(scope: Scope, addresses: readonly string[], opts:
     for (let i = 0; i < addresses.length && !opts.signal?.aborted; i += batchSize) {
       const batch = addresses.slice(i, i + batchSize);
       for (const ip of batch) {
-        scope.check(ip);
+        const permit = await scope.admit(ip, opts.signal); // paced by --rate
+        if (!permit) break;
+        permit.release(); // nothing to wait for: the kernel's ARP answer is read from its table
         sock.send(payload, DISCARD_PORT, ip, () => {});
       }
       await sleep(waitMs, opts.signal);
-      await collect(new Set(batch));
+      const wanted = new Set(batch);
+      await collect(wanted);
+      // A host this machine talked to recently (an earlier scan's TCP probes) has a STALE entry, which our
+      // datagram only moves to DELAY: the kernel confirms it again after delay_first_probe_time (5 s by default).
+      for (let waited = 0; waited < recheckMs && !opts.signal?.aborted; waited += 500) {
+        const pending = [...(await recheckingNeighbours())].some((ip) => wanted.has(ip) && !seen.has(ip));
+        if (!pending) break;
+        await sleep(500, opts.signal);
+        await collect(wanted);
+      }
       opts.onProgress?.(Math.min(i + batchSize, addresses.length), addresses.length);
     }
   } finally {

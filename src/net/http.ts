@@ -4,7 +4,8 @@ import * as http from 'node:http';
 import * as https from 'node:https';
 import type { TLSSocket } from 'node:tls';
 import type { ProbeStatus } from '../core/types.js';
-import type { Scope } from './scope.js';
+import { collector, overBudget } from './collect.js';
+import { admitted, exchangeDeadlines, NOT_ADMITTED, type Scope } from './scope.js';
 
 export interface HttpRequestOptions {
   readonly ip: string;
@@ -64,11 +65,14 @@ function classify(err: NodeJS.ErrnoException): Exclude<ProbeStatus, 'ok'> {
   }
 }
 
+/** One request, admitted by the scope guard (which also paces it); the deadlines start once admitted. */
 export function httpRequest(scope: Scope, opts: HttpRequestOptions): Promise<HttpResult> {
-  scope.check(opts.ip);
+  return admitted<HttpResult>(scope, opts.ip, opts.signal, NOT_ADMITTED, () => exchange(scope, opts));
+}
+
+function exchange(scope: Scope, opts: HttpRequestOptions): Promise<HttpResult> {
   const maxBytes = opts.maxBytes ?? DEFAULT_MAX_BYTES;
-  const connectMs = opts.connectMs ?? Math.min(opts.totalMs, 1500);
-  const idleMs = opts.idleMs ?? Math.min(opts.totalMs, 2000);
+  const { connectMs, idleMs } = exchangeDeadlines(opts);
   return new Promise((resolve) => {
     let settled = false;
     const timers: NodeJS.Timeout[] = [];
@@ -106,9 +110,7 @@ export function httpRequest(scope: Scope, opts: HttpRequestOptions): Promise<Htt
     });
     req.on('error', (err: NodeJS.ErrnoException) => settle({ status: classify(err), error: err.message }));
     req.on('response', (res) => {
-      const chunks: Buffer[] = [];
-      let size = 0;
-      let truncated = false;
+      const reply = collector(scope, opts.ip, maxBytes);
       const headers: Record<string, string> = {};
       for (const [k, v] of Object.entries(res.headers)) {
         if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(', ') : v;
@@ -120,22 +122,15 @@ export function httpRequest(scope: Scope, opts: HttpRequestOptions): Promise<Htt
           response: {
             statusCode: res.statusCode ?? 0,
             headers,
-            body: Buffer.concat(chunks, size),
-            truncated,
+            body: reply.data(),
+            truncated: reply.truncated,
             ...(cert && cert.subject ? { peerCertificate: { subject: dn(cert.subject as never), issuer: dn(cert.issuer as never) } } : {}),
           },
         });
       res.on('data', (chunk: Buffer) => {
-        const room = maxBytes - size;
-        if (chunk.length >= room) {
-          chunks.push(chunk.subarray(0, room));
-          size += room;
-          truncated = true;
-          done(); // stop reading: the cap, not the device, decides how much we buffer
-          return;
-        }
-        chunks.push(chunk);
-        size += chunk.length;
+        const r = reply.add(chunk);
+        if (r === 'over-budget') settle(overBudget(opts.ip));
+        else if (r === 'full') done(); // stop reading: the cap, not the device, decides how much we buffer
       });
       res.on('end', done);
       res.on('error', (err: NodeJS.ErrnoException) => settle({ status: classify(err), error: err.message }));

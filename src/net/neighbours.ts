@@ -12,25 +12,45 @@ export interface Neighbour {
 // REACHABLE: the kernel heard from the host within the last few seconds. STALE/DELAY/PROBE entries
 // may belong to hosts that left; FAILED/INCOMPLETE never answered.
 const CONFIRMED = new Set(['REACHABLE', 'PERMANENT', 'NOARP']);
+// DELAY/PROBE: the kernel is re-checking a host it heard from before (a datagram woke a STALE entry); the entry
+// settles to REACHABLE or FAILED after delay_first_probe_time plus a few retransmits (about 5-8 s by default).
+const RECHECKING = new Set(['DELAY', 'PROBE']);
 
-function ipNeigh(): Promise<Neighbour[] | null> {
+interface NeighRow {
+  dst?: string;
+  lladdr?: string;
+  dev?: string;
+  state?: string[];
+}
+
+function ipNeighRows(): Promise<NeighRow[] | null> {
   return new Promise((resolve) => {
     execFile('ip', ['-j', '-4', 'neigh', 'show'], { timeout: 5000, maxBuffer: 16 * 1024 * 1024 }, (err, stdout) => {
       if (err) return resolve(null);
       try {
-        const rows = JSON.parse(stdout) as { dst?: string; lladdr?: string; dev?: string; state?: string[] }[];
-        resolve(
-          rows.flatMap((r) => {
-            const mac = normalizeMac(r.lladdr);
-            const ok = r.state?.some((s) => CONFIRMED.has(s));
-            return r.dst && mac && ok ? [{ ip: r.dst, mac, dev: r.dev ?? '' }] : [];
-          }),
-        );
+        resolve(JSON.parse(stdout) as NeighRow[]);
       } catch {
         resolve(null);
       }
     });
   });
+}
+
+async function ipNeigh(): Promise<Neighbour[] | null> {
+  const rows = await ipNeighRows();
+  return (
+    rows?.flatMap((r) => {
+      const mac = normalizeMac(r.lladdr);
+      const ok = r.state?.some((s) => CONFIRMED.has(s));
+      return r.dst && mac && ok ? [{ ip: r.dst, mac, dev: r.dev ?? '' }] : [];
+    }) ?? null
+  );
+}
+
+/** Addresses whose entry the kernel is re-checking right now (empty without iproute2). */
+export async function recheckingNeighbours(): Promise<Set<string>> {
+  const rows = (await ipNeighRows()) ?? [];
+  return new Set(rows.flatMap((r) => (r.dst && r.state?.some((s) => RECHECKING.has(s)) ? [r.dst] : [])));
 }
 
 // Fallback without iproute2: /proc/net/arp has no state, only the "complete" flag (0x2).

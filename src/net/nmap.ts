@@ -5,14 +5,14 @@
 // streamed XML, stderr kept as warnings, a deadline, and cancellation that kills the process group.
 import { spawn, spawnSync } from 'node:child_process';
 import type { ProbeStatus } from '../core/types.js';
-import { parseSpec } from '../core/targets.js';
+import { parseSpec, rangeToCidrs, subtractRanges, type Range } from '../core/targets.js';
 import { createNmapXmlStream, type NmapEvent } from '../protocols/nmap-xml.js';
 import type { Scope } from './scope.js';
 
 export type NmapHost = Extract<NmapEvent, { kind: 'host' }>;
 
 export interface NmapSweepOptions {
-  readonly targets: readonly string[]; // CIDRs or addresses, each inside the scope
+  readonly targets: readonly string[]; // the scan's target specs; the scope's exclusions go to --exclude
   readonly timeoutMs: number;
   readonly signal?: AbortSignal;
   readonly nmapPath?: string;
@@ -31,20 +31,34 @@ export interface NmapSweepResult {
 // Flags a caller may add. Anything that writes files, runs scripts or changes the scan type is absent.
 const ALLOWED_EXTRA = /^(?:-T[0-5]|--max-retries=\d{1,2}|--min-rate=\d{1,6}|--max-rtt-timeout=\d{1,5}ms|--initial-rtt-timeout=\d{1,5}ms|--host-timeout=\d{1,6}ms|-e=[\w.-]{1,15}|--disable-arp-ping|--send-ip)$/;
 
-export function nmapArgs(targets: readonly string[], extra: readonly string[] = []): string[] {
-  for (const t of targets) parseSpec(t); // throws UsageError for anything that is not an address, CIDR or range
+export interface NmapLimits {
+  /** Addresses inside the targets nmap must not touch (--exclude). */
+  readonly exclude?: readonly Range[];
+  /** Packets per second (--max-rate). */
+  readonly maxRate?: number;
+  readonly extra?: readonly string[];
+}
+
+export function nmapArgs(targets: readonly string[], limits: NmapLimits = {}): string[] {
+  // nmap reads "a-b" as a host name (it only knows octet ranges such as 198.18.0.31-39), resolves it, and
+  // scans nothing: every target goes as exact CIDR blocks. parseSpec throws for anything not an address.
+  const blocks = targets.flatMap((t) => rangeToCidrs(parseSpec(t)));
+  const extra = limits.extra ?? [];
   for (const a of extra) if (!ALLOWED_EXTRA.test(a)) throw new Error(`nmap argument not allowed: ${JSON.stringify(a)}`);
   const flags = extra.flatMap((a) => (a.includes('=') && !a.startsWith('--') ? a.split('=') : [a]));
-  return ['-sn', '-n', '-oX', '-', '--stats-every', '1s', ...flags, '--', ...targets];
+  const exclude = (limits.exclude ?? []).flatMap(rangeToCidrs);
+  if (exclude.length) flags.push('--exclude', exclude.join(','));
+  if (limits.maxRate !== undefined) flags.push('--max-rate', String(Math.max(1, Math.floor(limits.maxRate))));
+  return ['-sn', '-n', '-oX', '-', '--stats-every', '1s', ...flags, '--', ...blocks];
 }
 
 export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<NmapSweepResult> {
   let args: string[];
   try {
-    args = nmapArgs(opts.targets, opts.extraArgs);
+    args = nmapArgs(opts.targets, { exclude: scope.excluded, maxRate: scope.pace.rate, extra: opts.extraArgs ?? [] });
+    // What nmap may touch: the targets minus the exclusions, which go along as --exclude.
     for (const t of opts.targets) {
-      const r = parseSpec(t);
-      if (!scope.targets.ranges.some((s) => r.start >= s.start && r.end <= s.end)) throw new Error(`nmap target ${t} is outside the scan targets`);
+      if (subtractRanges([parseSpec(t)], [...scope.targets.ranges, ...scope.excluded]).length) throw new Error(`nmap target ${t} is outside the scan targets`);
     }
   } catch (err) {
     return Promise.resolve({ status: 'error', error: (err as Error).message, hosts: 0, warnings: [] });

@@ -3,12 +3,15 @@
 import * as dgram from 'node:dgram';
 import type { ProbeStatus } from '../core/types.js';
 import type { LocalInterface } from './interfaces.js';
+import type { Permit } from './pace.js';
 import type { Scope } from './scope.js';
 
 export interface UdpReply {
   readonly data: Buffer;
   readonly from: string;
   readonly port: number;
+  /** `group`: it came to the discovery group we joined (`listen`), not to our own socket. */
+  readonly via: 'socket' | 'group';
 }
 
 export interface UdpProbeOptions {
@@ -18,10 +21,19 @@ export interface UdpProbeOptions {
   readonly timeoutMs: number;
   /** Multicast: the interface to send from. Unicast: leave unset. */
   readonly iface?: LocalInterface;
+  /**
+   * Also hear datagrams sent to `group`:`port`, joined on `iface` (the interface facing the targets): SADP and
+   * DHIP devices may answer to their discovery group instead of to the prober.
+   */
+  readonly listen?: { readonly group: string; readonly iface: LocalInterface };
   /** Send the datagram this many times, spaced over the first half of the wait (UDP is lossy). */
   readonly repeat?: number;
   /** Called for each reply; return true when nothing more is expected (unicast: first answer). */
   readonly onReply: (reply: UdpReply) => boolean | void;
+  /** Called for each reply thrown away here: larger than `maxBytes`, or past its sender's byte budget. */
+  readonly onDrop?: (why: string) => void;
+  /** Largest reply accepted (default 64 KiB). */
+  readonly maxBytes?: number;
   readonly signal?: AbortSignal;
 }
 
@@ -31,13 +43,26 @@ export interface UdpProbeResult {
   readonly replies: number;
 }
 
-export const MAX_DATAGRAM = 65_507;
+export const MAX_UDP_REPLY = 64 * 1024;
 
-export function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeResult> {
-  if (opts.iface) scope.checkMulticast(opts.to, opts.iface);
-  else scope.check(opts.to);
+/** Sends through the scope guard: the first datagram waits for admission (and a per-host slot), each repeat for the rate limit. */
+export async function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeResult> {
+  if (opts.listen) scope.checkMulticast(opts.listen.group, opts.listen.iface);
+  const permit = opts.iface ? await scope.admitMulticast(opts.to, opts.iface, opts.signal) : await scope.admit(opts.to, opts.signal);
+  if (!permit) return { status: 'skipped', error: 'aborted', replies: 0 };
+  try {
+    return await exchange(scope, opts, permit);
+  } finally {
+    permit.release();
+  }
+}
+
+function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<UdpProbeResult> {
+  const maxBytes = opts.maxBytes ?? MAX_UDP_REPLY;
   return new Promise((resolve) => {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+    const sockets = [sock];
+    let groupError: string | undefined;
     let replies = 0;
     let done = false;
     const timers: NodeJS.Timeout[] = [];
@@ -46,11 +71,14 @@ export function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeR
       done = true;
       timers.forEach(clearTimeout);
       opts.signal?.removeEventListener('abort', onAbort);
-      try {
-        sock.close();
-      } catch {
-        /* already closed */
+      for (const s of sockets) {
+        try {
+          s.close();
+        } catch {
+          /* already closed */
+        }
       }
+      error ??= status === 'ok' ? groupError : undefined;
       resolve(error === undefined ? { status, replies } : { status, error, replies });
     };
     const onAbort = () => finish('skipped', 'aborted');
@@ -58,13 +86,16 @@ export function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeR
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
     sock.on('error', (err: NodeJS.ErrnoException) => finish(err.code === 'EACCES' || err.code === 'EPERM' ? 'not-permitted' : 'error', err.message));
-    sock.on('message', (data, rinfo) => {
-      if (done || data.length > MAX_DATAGRAM) return;
-      replies++;
-      if (opts.onReply({ data, from: rinfo.address, port: rinfo.port }) === true) finish('ok');
-    });
-    const send = () => {
+    const onMessage = (via: UdpReply['via']) => (data: Buffer, rinfo: dgram.RemoteInfo) => {
       if (done) return;
+      if (data.length > maxBytes) return opts.onDrop?.(`${data.length}-byte reply from ${rinfo.address}, over the ${maxBytes}-byte cap`);
+      if (!scope.received(rinfo.address, data.length)) return opts.onDrop?.(`${rinfo.address} is past its byte budget for the scan`);
+      replies++;
+      if (opts.onReply({ data, from: rinfo.address, port: rinfo.port, via }) === true) finish('ok');
+    };
+    sock.on('message', onMessage('socket'));
+    const send = async (first: boolean) => {
+      if (done || (!first && !(await permit.again(opts.signal))) || done) return;
       sock.send(opts.payload, opts.port, opts.to, (err) => {
         if (!err) return;
         const code = (err as NodeJS.ErrnoException).code;
@@ -73,15 +104,57 @@ export function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeR
       });
     };
     // Binding to the interface address picks the egress interface for multicast on Linux, even without a multicast route.
+    const start = () => {
+      if (done) return;
+      const repeat = Math.max(1, opts.repeat ?? 1);
+      for (let i = 0; i < repeat; i++) timers.push(setTimeout(() => void send(i === 0), (i * opts.timeoutMs) / (2 * repeat)));
+      timers.push(setTimeout(() => finish('ok'), opts.timeoutMs));
+    };
     sock.bind(0, opts.iface?.address, () => {
       if (opts.iface) {
         sock.setMulticastInterface(opts.iface.address);
         sock.setMulticastTTL(1); // link-local discovery only: never routed off the segment
         sock.setMulticastLoopback(false);
       }
-      const repeat = Math.max(1, opts.repeat ?? 1);
-      for (let i = 0; i < repeat; i++) timers.push(setTimeout(send, (i * opts.timeoutMs) / (2 * repeat)));
-      timers.push(setTimeout(() => finish('ok'), opts.timeoutMs));
+      if (!opts.listen) return start();
+      // Joined before the first send, so a fast answer to the group is not missed. Without the group the
+      // probe still hears direct replies: the failure is reported, not fatal.
+      joinGroup(opts.listen, opts.port, onMessage('group'), (joined, err) => {
+        if (joined) sockets.push(joined);
+        groupError = err;
+        if (done) joined?.close();
+        start();
+      });
     });
+  });
+}
+
+function joinGroup(
+  listen: NonNullable<UdpProbeOptions['listen']>,
+  port: number,
+  onMessage: (data: Buffer, rinfo: dgram.RemoteInfo) => void,
+  done: (sock: dgram.Socket | null, error?: string) => void,
+): void {
+  const g = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const fail = (err: Error) => {
+    try {
+      g.close();
+    } catch {
+      /* never bound */
+    }
+    done(null, `cannot listen on ${listen.group}:${port} (${err.message}): replies sent to the group were missed`);
+  };
+  g.once('error', fail);
+  // Bound to the group address, not 0.0.0.0, so that only datagrams for the group reach this socket.
+  g.bind({ port, address: listen.group }, () => {
+    try {
+      g.addMembership(listen.group, listen.iface.address);
+    } catch (err) {
+      return fail(err as Error);
+    }
+    g.removeListener('error', fail);
+    g.on('error', () => undefined); // a late error on a listen-only socket costs at most some replies
+    g.on('message', onMessage);
+    done(g);
   });
 }

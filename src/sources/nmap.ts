@@ -2,7 +2,6 @@
 // pings beyond it). Sends what nmap's -sn sends; needs nmap and raw sockets (root or CAP_NET_RAW),
 // without which nmap reports no MAC addresses, so the `neighbours` source is used instead.
 // Vendor names come from oui-data later, not from nmap's 2022 list.
-import { rangeToCidrs } from '../core/targets.js';
 import { runNmapSweep } from '../net/nmap.js';
 import type { DiscoverySource } from './types.js';
 
@@ -10,9 +9,8 @@ export const nmapSource: DiscoverySource = {
   id: 'nmap',
   summary: 'nmap -sn -n: ARP requests on-link, ICMP echo/timestamp and TCP 80/443 probes beyond; needs nmap + root',
   async run(ctx) {
-    const targets = ctx.scope.targets.ranges.flatMap(rangeToCidrs);
     const res = await runNmapSweep(ctx.scope, {
-      targets,
+      targets: ctx.scope.targets.specs, // --exclude and --max-rate come from the scope
       timeoutMs: ctx.options.timeouts.sweepMs,
       signal: ctx.signal,
       nmapPath: ctx.options.nmapPath,

@@ -1,6 +1,6 @@
 // Source `onvif`: the ONVIF device service of hosts that answered WS-Discovery.
 // Sends (HTTP POST, SOAP 1.2): GetSystemDateAndTime and GetDeviceInformation anonymously; with
-// --onvif-user and a password from the environment or a file, GetDeviceInformation again with a
+// a credential whose CIDRs hold the device (environment, or --credentials FILE), GetDeviceInformation again with a
 // WS-UsernameToken whose Created time follows the device's clock (cameras reject skewed tokens).
 // For hosts behind a router it also asks GetNetworkInterfaces, the only way to learn their MAC.
 // Only an XAddr on the responder's own address is contacted; any other XAddr is recorded, never followed.
@@ -20,6 +20,7 @@ import {
 } from '../protocols/onvif.js';
 import { namespacesOf } from '../protocols/xml.js';
 import { httpRequest } from '../net/http.js';
+import { credentialFor } from './credentials.js';
 import { vendorNamespaces } from './soap-namespaces.js';
 import type { Credentials, DiscoverySource, HostView, SourceContext, SourceOutcome } from './types.js';
 
@@ -111,7 +112,7 @@ async function probe(host: HostView, ctx: SourceContext): Promise<SourceOutcome>
       const deviceNow = t.utc ?? t.local;
       if (deviceNow) offsetMs = deviceNow.getTime() - Date.now();
     }
-    const creds = ctx.options.onvifCredentials;
+    const creds = credentialFor(ctx.options.onvifCredentials, host.ip); // only one whose CIDRs hold this device
     const before = host.observations().length;
     const anon = await deviceInformation(ctx, host.ip, ep, offsetMs, null);
     const refused = host.observations().slice(before).some((o) => o.key === 'onvif.fault' && /NotAuthorized/i.test(o.value));

@@ -16,6 +16,8 @@ export interface RunnerOptions extends RunnerEvents {
   readonly signal: AbortSignal;
   readonly options: SourceOptions;
   readonly concurrency?: number; // per-host probes in flight
+  /** After an abort, how long probes still running may take to return what they have (default 2000 ms). */
+  readonly graceMs?: number;
   readonly now?: () => Date;
 }
 
@@ -27,6 +29,19 @@ export interface RunnerResult {
 // Caps on what one host can make us keep: a hostile device must not fill memory or the database.
 const MAX_VALUE = 4096;
 const MAX_OBSERVATIONS_PER_HOST = 400;
+
+// A probe that reached the device but got nonsense or no complete answer says something about the device
+// (a tarpit, a parser attack); it becomes part of the device's evidence. Silence does not.
+const NOTED: Partial<Record<ProbeStatus, string>> = { 'protocol-error': 'reply refused', timeout: 'gave up waiting' };
+
+/** Resolves `ms` after `signal` aborts: the hard end of a scan, however a probe misbehaves. */
+function afterAbort(signal: AbortSignal, ms: number): Promise<void> {
+  return new Promise((resolve) => {
+    const arm = () => setTimeout(resolve, ms).unref();
+    if (signal.aborted) arm();
+    else signal.addEventListener('abort', arm, { once: true });
+  });
+}
 
 interface Tally {
   started: number | null;
@@ -72,6 +87,7 @@ export async function runSources(sources: readonly DiscoverySource[], ro: Runner
   let probesDone = 0;
   let sweep = 0;
   let idle: (() => void) | null = null;
+  let closed = false;
 
   const report = () => ro.onProgress?.({ hosts: hosts.size, probesDone, probesQueued: queue.length + inFlight.size, sweep });
   const pump = () => {
@@ -96,9 +112,12 @@ export async function runSources(sources: readonly DiscoverySource[], ro: Runner
     const tally = tallies.get(source.id)!;
     queue.push(async () => {
       tally.started ??= Date.now();
-      const out = await guarded(() => source.perHost!.probe(view, contextFor(source)));
+      const ctx = contextFor(source);
+      const out = await guarded(() => source.perHost!.probe(view, ctx));
       tally.counts[out.status] = (tally.counts[out.status] ?? 0) + 1;
       if (out.error && out.status !== 'no-reply') tally.error ??= `${ip}: ${out.error}`;
+      const noted = NOTED[out.status];
+      if (noted) ctx.emit(`probe.${out.status}`, ip, out.error ?? out.status, `${noted}: ${out.error ?? out.status}`);
       tally.ended = Date.now();
     });
   };
@@ -129,6 +148,7 @@ export async function runSources(sources: readonly DiscoverySource[], ro: Runner
       signal: ro.signal,
       options: ro.options,
       emit(key: MatchKey, ip, value, detail) {
+        if (closed) return; // a probe that outlived the grace period: its result comes too late
         // Replies from outside the targets (a multicast answer from another subnet) are counted, never kept or probed.
         if (!ro.scope.allows(ip)) {
           tally.dropped++;
@@ -148,20 +168,34 @@ export async function runSources(sources: readonly DiscoverySource[], ro: Runner
     };
   }
 
+  const unfinished = new Set(sources.filter((s) => s.run).map((s) => s.id));
   const broadcast = sources.filter((s) => s.run).map(async (s) => {
     const tally = tallies.get(s.id)!;
     tally.started = Date.now();
     const out = await guarded(() => s.run!(contextFor(s)));
+    if (closed) return;
+    unfinished.delete(s.id);
     tally.status = out.status;
     if (out.error) tally.error = out.error;
     tally.ended = Math.max(tally.ended, Date.now());
   });
-  await Promise.all(broadcast);
+  const deadline = afterAbort(ro.signal, ro.graceMs ?? 2000);
+  await Promise.race([Promise.all(broadcast), deadline]);
   // Per-host probes can trigger further probes (a WS-Discovery reply starts the ONVIF query), so wait for quiet.
-  await new Promise<void>((resolve) => {
-    idle = resolve;
-    pump();
-  });
+  await Promise.race([
+    new Promise<void>((resolve) => {
+      idle = resolve;
+      pump();
+    }),
+    deadline,
+  ]);
+  closed = true;
+  for (const id of unfinished) {
+    const t = tallies.get(id)!;
+    t.status = 'skipped';
+    t.error = 'stopped: the scan was interrupted before this source finished';
+    t.ended = Date.now();
+  }
 
   const runs: SourceRun[] = sources.map((s) => {
     const t = tallies.get(s.id)!;

@@ -1,5 +1,6 @@
 // The one interface every discovery source implements (after zgrab2's Scanner and nmap's
 // prerule/hostrule): a source observes and emits raw facts; it never decides who made a device.
+import type { Range } from '../core/targets.js';
 import type { MatchKey, Observation, ProbeStatus, SourceId } from '../core/types.js';
 import type { Scope } from '../net/scope.js';
 
@@ -8,12 +9,19 @@ export interface Credentials {
   readonly password: string;
 }
 
+/** A credential and the only addresses it may ever be sent to (sources/credentials.ts picks one per device). */
+export interface ScopedCredentials extends Credentials {
+  /** Its CIDRs from the credentials file, or the scan targets for one from the environment. */
+  readonly ranges: readonly Range[];
+}
+
 export interface SourceOptions {
   /** Per-probe deadlines in milliseconds. */
   readonly timeouts: { readonly unicastMs: number; readonly multicastMs: number; readonly tcpMs: number; readonly sweepMs: number };
   readonly sweep: 'auto' | 'nmap' | 'builtin';
   readonly nmapPath: string;
-  readonly onvifCredentials: Credentials | null;
+  /** In order of preference; empty when none were given. */
+  readonly onvifCredentials: readonly ScopedCredentials[];
 }
 
 export type Emit = (key: MatchKey, ip: string, value: string, detail: string) => void;

@@ -27,12 +27,13 @@ function emitReply(ctx: SourceContext, ip: string, parsed: Parsed): void {
 }
 
 /** Parses one datagram; a malformed one or an answer to someone else's probe is counted and dropped. */
-function parseReply(ctx: SourceContext, data: Buffer, messageId: string): Parsed | null {
+function parseReply(ctx: SourceContext, data: Buffer, messageId: string, onRefused?: (why: string) => void): Parsed | null {
   try {
     return parseProbeMatches(data.toString('utf8'), messageId);
   } catch (err) {
     if (!(err instanceof ParseError)) throw err;
     ctx.drop(err.message);
+    onRefused?.(err.message);
     return null;
   }
 }
@@ -57,6 +58,7 @@ export const wsDiscoverySource: DiscoverySource = {
           repeat: 2,
           timeoutMs: ctx.options.timeouts.multicastMs,
           signal: ctx.signal,
+          onDrop: ctx.drop,
           onReply({ data, from }) {
             const parsed = parseReply(ctx, data, messageId);
             if (!parsed) return;
@@ -80,15 +82,17 @@ export const wsDiscoverySource: DiscoverySource = {
       if (host.observations().some((o) => o.key === 'wsd.types')) return { status: 'ok' }; // answered the multicast probe
       const messageId = newMessageId();
       let outcome = 'none' as 'none' | 'ok' | 'bad'; // cast: assigned in the reply callback
+      let refused = '';
       const r = await udpProbe(ctx.scope, {
         to: host.ip,
         port: WSD_PORT,
         payload: Buffer.from(buildProbe(messageId), 'utf8'),
         timeoutMs: ctx.options.timeouts.unicastMs,
         signal: ctx.signal,
+        onDrop: ctx.drop,
         onReply({ data, from }) {
           if (from !== host.ip) return void ctx.drop(`unicast reply from ${from}, not ${host.ip}`);
-          const parsed = parseReply(ctx, data, messageId);
+          const parsed = parseReply(ctx, data, messageId, (why) => (refused ||= why));
           if (!parsed) {
             outcome = 'bad';
             return;
@@ -99,7 +103,8 @@ export const wsDiscoverySource: DiscoverySource = {
         },
       });
       if (r.status !== 'ok') return r.error ? { status: r.status, error: r.error } : { status: r.status };
-      return { status: outcome === 'ok' ? 'ok' : outcome === 'bad' ? 'protocol-error' : 'no-reply' };
+      if (outcome === 'bad') return { status: 'protocol-error', error: refused };
+      return { status: outcome === 'ok' ? 'ok' : 'no-reply' };
     },
   },
 };

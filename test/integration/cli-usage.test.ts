@@ -1,14 +1,30 @@
 // The CLI's promises about bad input: one line naming the bad value, exit 2, nothing scanned or lost.
 // Every `scan` here runs in a fresh network namespace holding only loopback (`unshare --net`), so even
 // a check that failed to stop the scan could not reach a network.
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { aScanResult } from '../store/builders.js';
 import { cliIsolated, requireRoot, tempDir } from './lab-cli.js';
 
 const tmp = tempDir();
 beforeAll(requireRoot);
 afterAll(tmp.remove);
+
+// Files holding secrets, each wrong in one way. The password they hold must never appear in the message.
+const SECRET = 'S3cret-in-a-file';
+function secretFile(name: string, text: string, mode: number): string {
+  const path = join(tmp.dir, name);
+  writeFileSync(path, text);
+  chmodSync(path, mode);
+  return path;
+}
+const OPEN_CREDS = secretFile('open.yaml', `onvif:\n  - {username: a, password: "${SECRET}", cidrs: [198.18.0.0/24]}\n`, 0o644);
+const BAD_YAML = secretFile('bad.yaml', `onvif:\n  - username: a\n    password: ${SECRET}: x\n`, 0o600);
+const NO_CIDRS = secretFile('no-cidrs.json', `{"onvif": [{"username": "a", "password": "${SECRET}"}]}`, 0o600);
+const BAD_CIDR = secretFile('bad-cidr.yaml', `onvif:\n  - {username: a, password: "${SECRET}", cidrs: [198.18.0.0/33]}\n`, 0o600);
+const OPEN_PW = secretFile('open-pw', `${SECRET}\n`, 0o640);
 
 describe('usage errors', () => {
   it.each([
@@ -29,6 +45,16 @@ describe('usage errors', () => {
     ['an unknown command', ['scna'], /scna/],
     ['a bad export format', ['export', '--format', 'xml'], /"xml"/],
     ['a bad scan id', ['export', '--scan', 'last'], /"last"/],
+    ['an unreadable credentials file', ['scan', '--credentials', '/nonexistent/creds.yaml', '198.18.0.1'], /cannot read credentials from "\/nonexistent\/creds\.yaml"/],
+    ['a credentials file other users can read', ['scan', '--credentials', OPEN_CREDS, '198.18.0.1'], /open\.yaml": mode 0644 lets other users read it; run chmod 600/],
+    ['a credentials file that is not YAML or JSON', ['scan', '--credentials', BAD_YAML, '198.18.0.1'], /bad\.yaml": not valid YAML or JSON at line 3/],
+    ['a credential without CIDRs', ['scan', '--credentials', NO_CIDRS, '198.18.0.1'], /onvif\[0\]\.cidrs must list/],
+    ['a credential with a bad CIDR', ['scan', '--credentials', BAD_CIDR, '198.18.0.1'], /onvif\[0\]\.cidrs\[0\]: invalid target "198\.18\.0\.0\/33"/],
+    ['a password file other users can read', ['scan', '--onvif-user', 'admin', '--onvif-password-file', OPEN_PW, '198.18.0.1'], /mode 0640/],
+    ['a bad --rate', ['scan', '--rate', 'fast', '198.18.0.1'], /invalid --rate "fast"/],
+    ['a --rate beyond the cap', ['scan', '--rate', '1000000', '198.18.0.1'], /at most 100000 probes per second/],
+    ['a bad --max-time', ['scan', '--max-time', '10x', '198.18.0.1'], /invalid --max-time "10x"/],
+    ['a zero --max-time', ['scan', '--max-time', '0s', '198.18.0.1'], /invalid --max-time "0s"/],
   ])('%s', (_what, args, message) => {
     const db = join(tmp.dir, 'untouched.db');
     const r = cliIsolated([...args, ...(args[0] === 'scan' || args[0] === 'export' ? ['--db', db] : [])]);
@@ -38,7 +64,20 @@ describe('usage errors', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatch(/^camaudit: /);
     expect(lines[0]).toMatch(message);
+    expect(r.stderr).not.toContain(SECRET);
     expect(existsSync(db)).toBe(false); // refused before anything was created
+  });
+
+  it('names an output path it cannot write, on one line', async () => {
+    const db = join(tmp.dir, 'one-scan.db');
+    const store = await openSqliteStore(db);
+    await store.saveScan(aScanResult());
+    await store.close();
+    const r = cliIsolated(['export', '--db', db, '--format', 'csv', '-o', '/nonexistent/dir/out.csv']);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/^camaudit: cannot write "\/nonexistent\/dir\/out\.csv"/);
   });
 
   it('refuses a file that is not a camaudit database and leaves it as it was', () => {

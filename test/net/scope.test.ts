@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ScopeError } from '../../src/core/errors.js';
-import { cidrRange, parseIpv4, parseTargets } from '../../src/core/targets.js';
+import { cidrRange, formatIpv4, parseIpv4, parseTargets, rangeToCidrs } from '../../src/core/targets.js';
 import type { LocalInterface } from '../../src/net/interfaces.js';
 import { createScope } from '../../src/net/scope.js';
 
@@ -37,5 +37,47 @@ describe('scope guard', () => {
   it('knows which targets are on-link (their MACs can be seen) and which sit behind a router', () => {
     expect(scope.onLink('198.18.0.11')?.name).toBe('eth0');
     expect(scope.onLink('198.19.1.10')).toBeNull();
+  });
+
+  it('never sends unicast to the network or broadcast address of a target network, even behind a router', () => {
+    // 198.19.1.255 is a directed broadcast: a router that forwards it floods the whole subnet.
+    expect(scope.allows('198.19.1.255')).toBe(false);
+    expect(scope.allows('198.19.1.0')).toBe(false);
+    expect(scope.allows('198.19.1.254')).toBe(true);
+    // A single address or a range names hosts, not a network.
+    const hosts = createScope(parseTargets(['198.19.1.0-198.19.1.9', '198.19.2.255']), [eth0]);
+    expect(hosts.allows('198.19.1.0')).toBe(true);
+    expect(hosts.allows('198.19.2.255')).toBe(true);
+  });
+
+  it('lists what lies inside the target specs but must not be touched, for tools that take --exclude', () => {
+    const s = createScope(parseTargets(['198.18.0.0/24'], { exclude: ['198.18.0.11', '198.18.0.100-198.18.0.103'] }), [eth0]);
+    const excluded = s.excluded.flatMap(rangeToCidrs);
+    expect(excluded).toEqual(['198.18.0.0/31', '198.18.0.11', '198.18.0.100/30', '198.18.0.255']);
+    // Everything in the spec is either probe-able or excluded, never both.
+    for (let n = s.targets.ranges[0]!.start; n <= s.targets.ranges[0]!.end; n++) {
+      const ip = formatIpv4(n);
+      expect(s.allows(ip), ip).toBe(!s.excluded.some((r) => n >= r.start && n <= r.end));
+    }
+  });
+
+  it('admits only in-scope destinations, through the pacer', async () => {
+    await expect(scope.admit('198.18.1.1')).rejects.toThrow(ScopeError);
+    await expect(scope.admit('198.18.0.255')).rejects.toThrow(ScopeError);
+    await expect(scope.admitMulticast('224.0.0.251', eth0)).rejects.toThrow(/not a discovery multicast group/);
+    const permit = await scope.admit('198.18.0.11');
+    expect(permit).not.toBeNull();
+    permit!.release();
+    const ac = new AbortController();
+    ac.abort();
+    expect(await scope.admit('198.18.0.11', ac.signal)).toBeNull();
+  });
+
+  it('budgets bytes per target host and leaves addresses outside the targets to the caller', () => {
+    const s = createScope(parseTargets(['198.18.0.0/24']), [eth0], { pace: { hostBytes: 100 } });
+    expect(s.received('198.18.0.11', 100)).toBe(true);
+    expect(s.received('198.18.0.11', 1)).toBe(false);
+    expect(s.received('203.0.113.5', 10_000)).toBe(true); // not a target: dropped by the runner, not tracked here
+    expect(s.pace.hostBytes).toBe(100);
   });
 });

@@ -11,7 +11,7 @@ const options: SourceOptions = {
   timeouts: { unicastMs: 100, multicastMs: 100, tcpMs: 100, sweepMs: 1000 },
   sweep: 'builtin',
   nmapPath: 'nmap',
-  onvifCredentials: null,
+  onvifCredentials: [],
 };
 const run = (sources: DiscoverySource[], signal = new AbortController().signal) => runSources(sources, { scope, signal, options });
 
@@ -104,5 +104,45 @@ describe('runSources', () => {
     const r = await runSources([sweep(ips), slow], { scope, signal: ac.signal, options, concurrency: 4 });
     expect(r.observations).toHaveLength(200);
     expect(started).toBeLessThanOrEqual(4);
+  });
+
+  it('returns within the grace period after an abort even when a source never does', async () => {
+    const ac = new AbortController();
+    let late: (() => void) | null = null;
+    const stuck: DiscoverySource = {
+      id: 'ws-discovery',
+      summary: 'ignores its abort signal',
+      run: (ctx) =>
+        new Promise(() => {
+          ctx.emit('host.up', '198.18.0.11', 'test', 'seen before the abort');
+          late = () => ctx.emit('host.up', '198.18.0.12', 'test', 'seen after the runner gave up');
+        }),
+    };
+    setTimeout(() => ac.abort(), 50);
+    const t0 = Date.now();
+    const r = await runSources([stuck], { scope, signal: ac.signal, options, graceMs: 200 });
+    expect(Date.now() - t0).toBeLessThan(1000);
+    expect(r.runs[0]).toMatchObject({ status: 'skipped', error: expect.stringMatching(/interrupted/) });
+    late!();
+    expect(r.observations.map((o) => o.ip)).toEqual(['198.18.0.11']); // the result is not changed behind the caller's back
+  });
+
+  it('notes protocol errors and timeouts as evidence on the device, not silence', async () => {
+    const outcomes = { '198.18.0.11': 'protocol-error', '198.18.0.12': 'timeout', '198.18.0.13': 'no-reply' } as const;
+    const probe: DiscoverySource = {
+      id: 'onvif',
+      summary: 'fake probe',
+      perHost: {
+        trigger: 'live',
+        probe: async (host) => ({ status: outcomes[host.ip as keyof typeof outcomes], error: `what ${host.ip} did` }),
+      },
+    };
+    const r = await run([sweep(Object.keys(outcomes)), probe]);
+    const notes = r.observations.filter((o) => o.key.startsWith('probe.'));
+    expect(notes.map((o) => [o.ip, o.key, o.detail])).toEqual([
+      ['198.18.0.11', 'probe.protocol-error', 'reply refused: what 198.18.0.11 did'],
+      ['198.18.0.12', 'probe.timeout', 'gave up waiting: what 198.18.0.12 did'],
+    ]);
+    expect(notes.every((o) => o.source === 'onvif')).toBe(true);
   });
 });

@@ -1,0 +1,34 @@
+import { describe, expect, it } from 'vitest';
+import { parseTargets } from '../../src/core/targets.js';
+import { createScope } from '../../src/net/scope.js';
+import { nmapArgs, runNmapSweep } from '../../src/net/nmap.js';
+
+const eth0 = { name: 'eth0', address: '198.18.0.1', prefix: 24, subnet: { start: 3323068416, end: 3323068671 }, mac: null };
+
+describe('nmap arguments', () => {
+  it('passes the scope’s exclusions as --exclude and the rate as --max-rate, targets after --', () => {
+    const scope = createScope(parseTargets(['198.18.0.0/24', '198.19.1.0/24'], { exclude: ['198.18.0.13'] }), [eth0], { pace: { rate: 50 } });
+    expect(nmapArgs(scope.targets.specs, { exclude: scope.excluded, maxRate: scope.pace.rate })).toEqual([
+      '-sn', '-n', '-oX', '-', '--stats-every', '1s',
+      '--exclude', '198.18.0.0/31,198.18.0.13,198.18.0.255,198.19.1.0,198.19.1.255',
+      '--max-rate', '50',
+      '--', '198.18.0.0/24', '198.19.1.0/24',
+    ]);
+  });
+
+  it('passes ranges as exact CIDR blocks, which nmap parses (it would resolve "a-b" as a host name)', () => {
+    const args = nmapArgs(['198.18.0.31-198.18.0.39', '198.18.1.7']);
+    expect(args.slice(args.indexOf('--') + 1)).toEqual(['198.18.0.31', '198.18.0.32/29', '198.18.1.7']);
+  });
+
+  it('refuses a target outside the scan before starting nmap', async () => {
+    const scope = createScope(parseTargets(['198.18.0.0/25']), [eth0]);
+    const r = await runNmapSweep(scope, { targets: ['198.18.0.0/24'], timeoutMs: 1000, nmapPath: '/nonexistent/nmap', onHost: () => {} });
+    expect(r).toMatchObject({ status: 'error', error: 'nmap target 198.18.0.0/24 is outside the scan targets' });
+  });
+
+  it('refuses arguments outside the allowlist and targets that look like options', () => {
+    expect(() => nmapArgs(['198.18.0.1'], { extra: ['--script=vuln'] })).toThrow(/not allowed/);
+    expect(() => nmapArgs(['-iL/etc/passwd'])).toThrow(/looks like an option/);
+  });
+});
