@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { restrictedFamilyOf } from '../src/knowledge/family.js';
 import { loadVendorDb } from '../src/knowledge/load.js';
-import { ouiRegistry } from '../src/knowledge/oui.js';
+import { shippedOuiRegistry as ouiRegistry } from '../src/knowledge/oui.js';
 import { formatProblem, itemLabel } from '../src/knowledge/problem.js';
 import type { RestrictionList } from '../src/knowledge/types.js';
 import { verifyVendorDb } from '../src/knowledge/verify.js';

@@ -10,6 +10,7 @@ import {
 } from './build.js';
 import { fails, formatProblem, type Problem } from './problem.js';
 import { validateFile, type FileKind } from './schemas.js';
+import { readSnapshot, snapshotDigest, writeSnapshot } from './snapshot.js';
 import type { Knowledge, NotRelatedOrg } from './types.js';
 import { readYamlFile, type YamlFile } from './yaml-file.js';
 
@@ -18,7 +19,7 @@ export function defaultVendorDbDir(): string {
   return fileURLToPath(new URL('../../vendor-db', import.meta.url));
 }
 
-function schemaDir(): string {
+export function schemaDir(): string {
   return join(defaultVendorDbDir(), 'schema');
 }
 
@@ -65,11 +66,15 @@ export function loadVendorDb(dir: string = defaultVendorDbDir()): VendorDb {
 
 /** Loads vendor-db for use; throws one Error listing every `file:line: FAIL message` if anything is wrong. */
 export function loadKnowledge(dir: string = defaultVendorDbDir()): Knowledge {
+  const digest = snapshotDigest(dir, schemaDir());
+  const saved = digest === null ? null : readSnapshot(digest);
+  if (saved) return saved;
   const db = loadVendorDb(dir);
   const failed = fails(db.problems);
   if (failed.length > 0) {
     throw new Error(`vendor-db at ${dir} is invalid:\n${failed.map(formatProblem).join('\n')}`);
   }
+  if (digest !== null) writeSnapshot(db.knowledge, digest);
   return db.knowledge;
 }
 

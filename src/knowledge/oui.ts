@@ -1,9 +1,11 @@
-// IEEE MAC address registry lookups over the oui-data package (MA-L, MA-M and MA-S assignments; keys are
-// upper-case hex of 6, 7 or 9 characters; the value's first line is the organisation name). The JSON is
-// 5.6 MB and takes ~110 ms to parse, so it is loaded once, on first use, with require() (sync, and it keeps
-// TypeScript from type-checking the whole file as a module).
+// IEEE MAC address registry lookups (MA-L, MA-M, MA-S and IAB assignments; keys are upper-case hex of 6, 7
+// or 9 characters; the value's first line is the organisation name). The shipped data is the oui-data
+// package: 5.6 MB of JSON taking ~110 ms to parse, so it is loaded once, on first use, with require() (sync,
+// and it keeps TypeScript from type-checking the whole file as a module). A registry refreshed by
+// `camaudit db update` (registry-file.ts) takes precedence when it is valid.
 import { createRequire } from 'node:module';
 import { isLocallyAdministered, isMulticastMac, macHex, normalizeMac } from '../core/mac.js';
+import { dataDir, readStoredRegistry, registryPath, type StoredRegistry } from './registry-file.js';
 
 export interface OuiHit {
   readonly prefix: string; // the registry key that matched: 6 (MA-L), 7 (MA-M) or 9 (MA-S) hex characters
@@ -15,6 +17,8 @@ export interface OuiRegistry {
   lookup(mac: string): OuiHit | null;
   /** Every registry key registered to exactly this organisation name. */
   prefixesOf(org: string): readonly string[];
+  /** Every registry key. */
+  keys(): readonly string[];
   readonly size: number;
 }
 
@@ -28,6 +32,7 @@ export function createOuiRegistry(data: Readonly<Record<string, string>>): OuiRe
   };
   return {
     size: Object.keys(data).length,
+    keys: () => Object.keys(data),
     lookup(mac) {
       const canonical = normalizeMac(mac);
       // Randomised/locally assigned and group addresses carry no registered vendor (RFC 7042 §2.1).
@@ -55,13 +60,45 @@ export function createOuiRegistry(data: Readonly<Record<string, string>>): OuiRe
   };
 }
 
-let shared: OuiRegistry | null = null;
+/**
+ * The oui-data snapshot this package pins. oui-data carries no dates, so its publication date is recorded
+ * here; test/knowledge/oui.test.ts fails when the installed version differs, so a bump updates both.
+ */
+export const SHIPPED_OUI = { package: 'oui-data', version: '2.1.9', published: '2026-08-26' } as const;
+
+let shipped: OuiRegistry | null = null;
 
 /** The registry from the installed oui-data package, loaded on first call. */
-export function ouiRegistry(): OuiRegistry {
-  if (shared === null) {
+export function shippedOuiRegistry(): OuiRegistry {
+  if (shipped === null) {
     const require = createRequire(import.meta.url);
-    shared = createOuiRegistry(require('oui-data') as Record<string, string>);
+    shipped = createOuiRegistry(require('oui-data') as Record<string, string>);
   }
+  return shipped;
+}
+
+export interface EffectiveRegistry {
+  readonly registry: OuiRegistry;
+  /** The refreshed registry in use, or null when the shipped oui-data is. */
+  readonly refreshed: StoredRegistry | null;
+  /** Where the refreshed registry was looked for, and why it is not used (null when absent or in use). */
+  readonly path: string;
+  readonly problem: string | null;
+}
+
+/** A valid registry saved by `camaudit db update` in `dir`, else the shipped oui-data. Not cached. */
+export function loadEffectiveRegistry(dir: string = dataDir()): EffectiveRegistry {
+  const stored = readStoredRegistry(registryPath(dir));
+  if (stored.state === 'valid') {
+    return { registry: createOuiRegistry(stored.registry.entries), refreshed: stored.registry, path: stored.path, problem: null };
+  }
+  return { registry: shippedOuiRegistry(), refreshed: null, path: stored.path, problem: stored.state === 'invalid' ? stored.problem : null };
+}
+
+let shared: OuiRegistry | null = null;
+
+/** The registry scans use, loaded on first call: the refreshed one when valid, else the shipped oui-data. */
+export function ouiRegistry(): OuiRegistry {
+  if (shared === null) shared = loadEffectiveRegistry().registry;
   return shared;
 }

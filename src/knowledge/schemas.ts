@@ -7,8 +7,9 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import type { Problem } from './problem.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
-export type FileKind = 'sources' | 'entities' | 'not-related' | 'relabels' | 'list' | 'fingerprints';
-const KINDS: readonly FileKind[] = ['sources', 'entities', 'not-related', 'relabels', 'list', 'fingerprints'];
+// `policy` is an organisation's policy file (src/policy/policy-file.ts): not vendor-db data, but checked the same way.
+export type FileKind = 'sources' | 'entities' | 'not-related' | 'relabels' | 'list' | 'fingerprints' | 'policy';
+const KINDS: readonly FileKind[] = ['sources', 'entities', 'not-related', 'relabels', 'list', 'fingerprints', 'policy'];
 
 let compiled: { dir: string; validators: Map<FileKind, ValidateFunction> } | null = null;
 

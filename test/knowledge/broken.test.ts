@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultVendorDbDir, loadKnowledge, loadVendorDb } from '../../src/knowledge/load.js';
-import { ouiRegistry } from '../../src/knowledge/oui.js';
+import { shippedOuiRegistry as ouiRegistry } from '../../src/knowledge/oui.js';
 import { formatProblem } from '../../src/knowledge/problem.js';
 import { verifyVendorDb } from '../../src/knowledge/verify.js';
 import { useTempDir } from '../store/temp.js';

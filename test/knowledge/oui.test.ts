@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createOuiRegistry, ouiRegistry } from '../../src/knowledge/oui.js';
+import { createOuiRegistry, shippedOuiRegistry as ouiRegistry } from '../../src/knowledge/oui.js';
 
 describe('createOuiRegistry', () => {
   const registry = createOuiRegistry({
