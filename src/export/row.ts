@@ -25,6 +25,19 @@ export const EXPORT_COLUMNS = [
   'restriction_confidence',
   'evidence',
   'conflicts',
+  // The inventory and the findings workflow, for a ticketing import.
+  'asset_id',
+  'site',
+  'first_seen',
+  'last_seen',
+  'finding_id',
+  'status',
+  'owner',
+  'expires',
+  'notes',
+  // Which policy rules and list rows decided `flagged` (src/policy/judge.ts decide()).
+  'decided_by',
+  'decided_by_rows',
 ] as const;
 
 export type ExportColumn = (typeof EXPORT_COLUMNS)[number];
@@ -58,5 +71,16 @@ export function exportRow(device: ExportDevice): Record<ExportColumn, string> {
     restriction_confidence: r?.confidence ?? '',
     evidence: device.evidence.map((e) => `${e.source}: ${e.detail}`).join(JOIN),
     conflicts: device.conflicts.join(JOIN),
+    asset_id: device.assetId === undefined ? '' : String(device.assetId),
+    site: device.site ?? '',
+    first_seen: device.firstSeen ?? '',
+    last_seen: device.lastSeen ?? '',
+    finding_id: device.finding ? String(device.finding.id) : '',
+    status: device.finding?.status ?? '',
+    owner: device.finding?.owner ?? '',
+    expires: device.finding?.expiresAt ?? '',
+    notes: device.finding?.notes ?? '',
+    decided_by: device.decidedBy ? device.decidedBy.rules.map((x) => `${x.rule} (${x.at}): ${x.text}`).join(JOIN) : '',
+    decided_by_rows: device.decidedBy ? device.decidedBy.rows.map((x) => `${x.list}:${x.row} ${x.effect}`).join(JOIN) : '',
   };
 }

@@ -20,7 +20,7 @@ describe('toCsv', () => {
 
   it('writes an unflagged, unidentified device as mostly empty cells', () => {
     const line = toCsv(aDocument([anExportDevice()])).split('\r\n')[1];
-    expect(line).toBe('198.18.0.1,,,,,,,,,,,unknown,,false,,,,,,,,');
+    expect(line).toBe('198.18.0.1,,,,,,,,,,,unknown,,false,,,,,,,,,,,,,,,,,,,');
   });
 
   it('quotes only fields holding a comma, quote, CR or LF, doubling quotes', () => {

@@ -21,6 +21,7 @@ export function anExportDevice(o: Partial<ExportDevice> = {}): ExportDevice {
     restriction: null,
     evidence: [],
     conflicts: [],
+    decidedBy: null,
     ...o,
   };
 }

@@ -1,36 +1,61 @@
-// `camaudit devices`: the devices of a stored scan as a table (TTY) or JSON.
+// `camaudit devices`: the inventory (or one scan) as a table, JSON or NDJSON.
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import type { ScanRef } from '../../store/store.js';
+import type { ExportDevice } from '../../core/types.js';
+import { orderDevice, toNdjson } from '../../export/json.js';
+import { addDeviceFilters, openInventory, selectDevices, shortTime, type DeviceFilterFlags } from '../inventory.js';
 import { defaultDbPath } from '../options.js';
-import { openStore } from '../store.js';
 import { renderTable } from '../table.js';
-import { scanRef } from './export.js';
 
-interface DevicesFlags {
-  db: string;
-  scan: ScanRef;
-  flagged?: boolean;
+interface DevicesFlags extends DeviceFilterFlags {
   json?: boolean;
+  ndjson?: boolean;
 }
 
+export function deviceRow(d: ExportDevice): string[] {
+  return [
+    d.assetId === undefined ? '-' : String(d.assetId),
+    d.flagged ? 'FLAGGED' : '',
+    d.finding?.status ?? '-',
+    d.ip,
+    d.mac ?? '-',
+    d.manufacturer ?? '-',
+    d.model ?? '-',
+    d.firmware ?? '-',
+    d.deviceType,
+    d.restriction?.lists.join(',') ?? '-',
+    shortTime(d.firstSeen),
+    shortTime(d.lastSeen),
+  ];
+}
+
+export const DEVICE_HEADER = ['ID', 'FLAG', 'FINDING', 'IP', 'MAC', 'MAKER', 'MODEL', 'FIRMWARE', 'TYPE', 'LISTS', 'FIRST SEEN', 'LAST SEEN'];
+
 export function registerDevices(program: Command): void {
-  program
+  const cmd = program
     .command('devices')
-    .summary('list the devices of a stored scan')
-    .option('--db <file>', 'SQLite database (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
-    .option('--scan <id>', 'scan id, or "latest"', scanRef, 'latest' as ScanRef)
-    .option('--flagged', 'only flagged devices')
-    .option('--json', 'JSON array instead of a table')
-    .addHelpText('after', '\nExamples:\n  $ camaudit devices --flagged\n  $ camaudit devices --json | jq -r \'.[] | select(.manufacturer=="hikvision") | .ip\'')
+    .summary('list the inventory: every device seen, with first and last seen and finding status')
+    .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath());
+  addDeviceFilters(cmd)
+    .option('--json', 'a JSON array instead of a table')
+    .option('--ndjson', 'one JSON object per line')
+    .addHelpText(
+      'after',
+      `
+Examples:
+  $ camaudit devices --flagged
+  $ camaudit devices --entity dahua --since 2026-12-01
+  $ camaudit devices --scan latest --type camera
+  $ camaudit devices --json | jq -r '.[] | select(.finding.status=="open") | .ip'
+
+ID is the device's inventory id (camaudit history ID shows how it changed).`,
+    )
     .action(async (flags: DevicesFlags) => {
-      const store = await openStore(flags.db);
+      const store = await openInventory(flags.db);
       try {
-        const doc = await store.exportDocument(flags.scan, { flaggedOnly: flags.flagged });
-        if (!doc) throw new UsageError(flags.scan === 'latest' ? `no scans in ${flags.db} yet; run \`camaudit scan\` first` : `no scan ${flags.scan} in ${flags.db}`);
-        if (flags.json) return void process.stdout.write(`${JSON.stringify(doc.devices, null, 2)}\n`);
-        const rows = doc.devices.map((d) => [d.flagged ? 'FLAGGED' : '', d.ip, d.mac ?? '-', d.manufacturerName ?? d.manufacturer ?? '-', d.brand ?? '-', d.model ?? '-', d.deviceType, d.restriction?.lists.join(',') ?? '-']);
-        process.stdout.write(`${renderTable(['FLAG', 'IP', 'MAC', 'MAKER', 'BRAND', 'MODEL', 'TYPE', 'LISTS'], rows)}\n`);
+        const { devices } = await selectDevices(store, flags);
+        if (flags.ndjson) return void process.stdout.write(toNdjson(devices));
+        if (flags.json) return void process.stdout.write(`${JSON.stringify(devices.map(orderDevice), null, 2)}\n`);
+        process.stdout.write(`${renderTable(DEVICE_HEADER, devices.map(deviceRow), 32)}\n`);
       } finally {
         await store.close();
       }

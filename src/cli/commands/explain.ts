@@ -5,7 +5,7 @@ import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { normalizeMac } from '../../core/mac.js';
 import { parseIpv4 } from '../../core/targets.js';
-import type { ExportDevice, ExportDocument } from '../../core/types.js';
+import type { ExportDevice, ExportDocument, RowEffect } from '../../core/types.js';
 import type { ScanRef } from '../../store/store.js';
 import { defaultDbPath } from '../options.js';
 import { openStore } from '../store.js';
@@ -34,7 +34,9 @@ export function renderExplanation(doc: ExportDocument, d: ExportDevice): string 
     `${d.ip}  ${d.mac ?? 'no MAC'}${d.macSource ? ` (from ${d.macSource})` : ''}  · scan ${doc.scan.id} of ${doc.scan.targets.join(' ')}, ${doc.scan.startedAt}`,
     r
       ? `Verdict: FLAGGED: ${name(r.entity, r.entityName)} is on ${r.lists.join(', ')}; basis ${r.basis}, confidence ${r.confidence}`
-      : `Verdict: not flagged${d.manufacturer ? `: ${d.manufacturer} is on none of the lists applied to this scan` : ': the maker could not be identified'}`,
+      : d.decidedBy
+        ? `Verdict: not flagged: ${d.decidedBy.rules.map((x) => `${x.rule} (${x.at})`).join(', ')} set aside the list rows below`
+        : `Verdict: not flagged${d.manufacturer ? `: ${d.manufacturer} is on none of the lists applied to this scan` : ': the maker could not be identified'}`,
     '',
     `Attribution (confidence ${d.confidence ?? 'none'}):`,
     `  maker     ${name(d.manufacturer, d.manufacturerName)}`,
@@ -56,8 +58,23 @@ export function renderExplanation(doc: ExportDocument, d: ExportDevice): string 
       if (c.scopeLimit) lines.push(`    scope limit: ${c.scopeLimit}`);
     }
   }
+  if (d.decidedBy) {
+    lines.push(
+      '',
+      'Decided by:',
+      ...d.decidedBy.rules.map((x) => `  ${x.rule} (${x.at}): ${x.text}`),
+      ...d.decidedBy.rows.map((x) => `  ${x.list}, ${x.row}: ${ROW_EFFECT[x.effect]}`),
+    );
+  }
   return `${lines.join('\n')}\n`;
 }
+
+const ROW_EFFECT: Readonly<Record<RowEffect, string>> = {
+  flags: 'flags this device',
+  'not-chosen': 'would flag it, but the list was not chosen',
+  'out-of-scope': 'would flag it, but the policy puts this organisation outside the row\'s scope limit',
+  excepted: 'would flag it, but an exception covers the device',
+};
 
 export function registerExplain(program: Command): void {
   program
@@ -65,7 +82,7 @@ export function registerExplain(program: Command): void {
     .summary('show why a device was attributed and flagged')
     .description('Show, for one device of a stored scan, every piece of evidence, the fingerprint each matched, the attribution and the list rows with their citations.')
     .argument('<device>', 'IPv4 or MAC address of the device')
-    .option('--db <file>', 'SQLite database (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
+    .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
     .option('--scan <id>', 'scan id, or "latest"', scanRef, 'latest' as ScanRef)
     .option('--json', 'print the device record as JSON')
     .addHelpText('after', '\nExamples:\n  $ camaudit explain 192.168.1.64\n  $ camaudit explain 28:57:be:aa:bb:01 --scan 12\n')

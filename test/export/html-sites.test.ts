@@ -1,0 +1,46 @@
+// The report's per-site summary, from a fleet inventory saved at two sites.
+import { describe, expect, it } from 'vitest';
+import type { ScanResult } from '../../src/core/types.js';
+import { toHtml } from '../../src/export/html.js';
+import { summariseSites } from '../../src/export/html-sites.js';
+import { openSqliteStore } from '../../src/store/sqlite.js';
+import { aScanResult, axisCamera, entityNames, hikvisionCamera, routedHost } from '../store/builders.js';
+
+const at = (site: string, devices: ScanResult['devices']): ScanResult => aScanResult({ devices, scan: { ...aScanResult().scan, site } });
+
+async function fleet() {
+  const store = await openSqliteStore(':memory:', { names: entityNames, now: () => new Date('2026-12-16T10:00:00.000Z') });
+  try {
+    await store.saveScan(at('lyon', [hikvisionCamera(), axisCamera()]));
+    await store.saveScan(at('berlin <main>', [hikvisionCamera(), axisCamera(), routedHost()]));
+    const [lyon] = (await store.findings()).filter((f) => f.device.site === 'lyon');
+    await store.changeFinding(lyon!.id, { status: 'remediated', note: 'replaced' }, 'ada');
+    const doc = (await store.exportDocument('latest'))!;
+    return { devices: await store.inventory(), doc, scans: await store.listScans() };
+  } finally {
+    await store.close();
+  }
+}
+
+describe('HTML report: per-site summary', () => {
+  it('counts devices, flags and findings still open at each site', async () => {
+    const { devices } = await fleet();
+    expect(summariseSites(devices)).toEqual([
+      { site: 'berlin <main>', devices: 3, flagged: 1, active: 1 },
+      { site: 'lyon', devices: 2, flagged: 1, active: 0 },
+    ]);
+  });
+
+  it('renders them as a table, names escaped; a single-site inventory has none', async () => {
+    const { devices, doc, scans } = await fleet();
+    const html = toHtml({ title: 'Fleet audit', generatedAt: '2026-12-16T10:00:00.000Z', document: { scan: doc.scan, devices }, scans });
+    const table = /<table id="by-site"[\s\S]*?<\/table>/.exec(html)?.[0] ?? '';
+    const rows = [...table.matchAll(/<tr><td>(.*?)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><td class="num">(\d+)<\/td><\/tr>/g)].map((m) => m.slice(1));
+    expect(rows).toEqual([
+      ['berlin &#60;main&#62;', '3', '1', '1'],
+      ['lyon', '2', '1', '0'],
+    ]);
+    const oneSite = toHtml({ title: 'x', generatedAt: '2026-12-16T10:00:00.000Z', document: { scan: doc.scan, devices: devices.filter((d) => d.site === 'lyon') }, scans });
+    expect(oneSite).not.toContain('id="sites"');
+  });
+});
