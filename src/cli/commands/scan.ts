@@ -1,67 +1,27 @@
 // `camaudit scan`: discover, identify, judge, store; print a summary (or JSON) and exit with the
 // status the output contract promises (0 complete, 1 flagged with --fail-on-flagged, 2 usage, 130 interrupted).
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import { parseTargets } from '../../core/targets.js';
-import type { ProbeStatus, SourceId } from '../../core/types.js';
 import { toJson } from '../../export/json.js';
 import { loadKnowledge } from '../../knowledge/load.js';
 import { ouiRegistry as loadOuiRegistry } from '../../knowledge/oui.js';
-import { defaultTargetSpecs, localInterfaces } from '../../net/interfaces.js';
-import { resolvePolicy } from '../../policy/judge.js';
-import { scan } from '../../scan.js';
-import { ALL_SOURCES } from '../../sources/index.js';
-import type { Credentials, SourceOptions } from '../../sources/types.js';
 import { openStore } from '../store.js';
-import { commaList, defaultDbPath, oneOf, positiveInt, readSecretFile, repeatable } from '../options.js';
+import { defaultDbPath } from '../options.js';
 import { createProgress } from '../progress.js';
+import { addScanSettingOptions, planScan, scanAndStore, type ScanSettings } from '../scan-job.js';
 import { printScanSummary } from '../summary.js';
 
-interface ScanFlags {
+interface ScanFlags extends ScanSettings {
   db: string;
-  policy?: string[];
   json?: boolean;
   failOnFlagged?: boolean;
-  force?: boolean;
-  allowPublic?: boolean;
-  exclude?: string[];
-  sweep: SourceOptions['sweep'];
-  nmapPath: string;
-  timeout: number;
-  disable?: string[];
-  onvifUser?: string;
-  onvifPasswordFile?: string;
   progress: boolean;
 }
 
-const SOURCE_IDS = ALL_SOURCES.map((s) => s.id);
-
-function credentials(flags: ScanFlags): Credentials | null {
-  if (!flags.onvifUser) {
-    if (flags.onvifPasswordFile) throw new UsageError('--onvif-password-file needs --onvif-user');
-    return null;
-  }
-  const password = flags.onvifPasswordFile ? readSecretFile(flags.onvifPasswordFile, 'the ONVIF password') : process.env.CAMAUDIT_ONVIF_PASSWORD;
-  if (!password) throw new UsageError('--onvif-user needs a password: set CAMAUDIT_ONVIF_PASSWORD or pass --onvif-password-file FILE');
-  return { username: flags.onvifUser, password };
-}
-
 export async function runScan(specs: string[], flags: ScanFlags): Promise<number> {
-  const interfaces = localInterfaces();
-  const given = specs.length > 0;
-  const chosen = given ? specs : defaultTargetSpecs(interfaces);
-  if (chosen.length === 0) throw new UsageError('no targets given and no up, non-loopback IPv4 interface to take them from');
-  const targets = parseTargets(chosen, { force: flags.force, allowPublic: flags.allowPublic, exclude: flags.exclude });
-  const disabled = (flags.disable ?? []).map((id) => oneOf('source in --disable', SOURCE_IDS)(id)) as SourceId[];
   const knowledge = loadKnowledge();
-  const policy = resolvePolicy(knowledge, flags.policy ?? null);
-  const sources: SourceOptions = {
-    timeouts: { unicastMs: flags.timeout, multicastMs: Math.max(flags.timeout, 1500), tcpMs: flags.timeout, sweepMs: Math.max(60_000, targets.size * 50) },
-    sweep: flags.sweep,
-    nmapPath: flags.nmapPath,
-    onvifCredentials: credentials(flags),
-  };
-  const store = await openStore(flags.db, knowledge); // before scanning: a bad database fails fast
+  const plan = planScan(specs, flags, knowledge);
+  const { targets, given } = plan;
+  const store = await openStore(flags.db, plan.policy.knowledge); // before scanning: a bad database fails fast; names include a policy file's makers
   const oui = loadOuiRegistry();
 
   const controller = new AbortController();
@@ -74,24 +34,14 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const t0 = Date.now();
   try {
     if (!given && !flags.json) process.stderr.write(`camaudit: no targets given; scanning this host's subnets: ${targets.specs.join(' ')}\n`);
-    const result = await scan(
-      {
-        targets,
-        interfaces,
-        policy,
-        sources,
-        disabled,
-        signal: controller.signal,
-        onStart: (sweep) => {
-          if (!flags.json) process.stderr.write(`camaudit: host discovery by ${sweep.source.id} (${sweep.why})\n`);
-        },
-        onProgress: (p) => progress.update(`scanning ${targets.specs.join(' ')} · sweep ${p.sweep}% · ${p.hosts} hosts · probes ${p.probesDone}/${p.probesDone + p.probesQueued} · ${((Date.now() - t0) / 1000).toFixed(1)} s`),
+    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui }, controller.signal, {
+      onStart: (sweep) => {
+        if (!flags.json) process.stderr.write(`camaudit: host discovery by ${sweep.source.id} (${sweep.why})\n`);
       },
-      knowledge,
-      oui,
-    );
+      onProgress: (p) => progress.update(`scanning ${targets.specs.join(' ')} · sweep ${p.sweep}% · ${p.hosts} hosts · probes ${p.probesDone}/${p.probesDone + p.probesQueued} · ${((Date.now() - t0) / 1000).toFixed(1)} s`),
+    });
     progress.done();
-    const id = await store.saveScan(result);
+    if (timedOut) process.stderr.write(`camaudit: --max-time ${flags.maxTime} s reached; what was found is stored as an interrupted scan\n`);
     const doc = await store.exportDocument(id, {});
     if (flags.json) process.stdout.write(toJson(doc!));
     else printScanSummary(doc!, result.runs, Date.now() - t0);
@@ -106,24 +56,15 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
 }
 
 export function registerScan(program: Command): void {
-  program
+  const command = program
     .command('scan')
     .summary('discover devices, identify their makers and flag restricted ones')
     .description('Discover live hosts on the targets, identify who made each one, flag those whose maker is on a restriction list, and store the scan.')
     .argument('[TARGET...]', 'IPv4 address, CIDR (192.168.1.0/24) or range (192.168.1.10-20); default: the subnets of this host\'s interfaces')
-    .option('--db <file>', 'SQLite database (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
-    .option('--policy <lists>', 'restriction lists to apply, comma-separated (default: us-fcc-covered-list,us-ndaa-fy2019-sec889; see `camaudit lists`)', commaList)
+    .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
     .option('--json', 'print the stored scan as JSON (the export format) instead of a table')
-    .option('--fail-on-flagged', 'exit 1 when any device is flagged (for cron and CI)')
-    .option('--force', 'allow more than 65,536 addresses (a /16)')
-    .option('--allow-public', 'allow globally routable addresses (only where you are authorised)')
-    .option('--exclude <target>', 'never touch this address, CIDR or range (repeatable)', repeatable)
-    .option('--sweep <method>', 'host discovery: auto (nmap when root, else built-in), nmap, builtin', oneOf('--sweep', ['auto', 'nmap', 'builtin'] as const), 'auto')
-    .option('--nmap-path <path>', 'nmap binary', 'nmap')
-    .option('--timeout <ms>', 'deadline for each probe', positiveInt('--timeout'), 1000)
-    .option('--disable <source>', `skip a discovery source (repeatable): ${SOURCE_IDS.join(', ')}`, repeatable)
-    .option('--onvif-user <name>', 'ONVIF user for devices that refuse anonymous queries; password from $CAMAUDIT_ONVIF_PASSWORD or --onvif-password-file')
-    .option('--onvif-password-file <file>', 'file whose first line is the ONVIF password')
+    .option('--fail-on-flagged', 'exit 1 when any device is flagged (for cron and CI)');
+  addScanSettingOptions(command)
     .option('--no-progress', 'no progress line on stderr')
     .addHelpText(
       'after',
@@ -134,9 +75,11 @@ Examples:
   $ sudo camaudit scan --json 192.168.1.0/24 | jq '.devices[] | select(.flagged)'
   $ sudo camaudit scan --fail-on-flagged 192.168.1.0/24 || mail -s "restricted device found" it@example.org
   $ CAMAUDIT_ONVIF_PASSWORD=… sudo -E camaudit scan --onvif-user audit 192.168.1.0/24
+  $ sudo camaudit scan --credentials creds.yaml 192.168.1.0/24       creds.yaml (chmod 600): onvif: [{username, password, cidrs}]
+  $ sudo camaudit scan --rate 50 --max-time 10m --exclude 192.168.1.1 192.168.1.0/24   gentle, bounded, never touching .1
 
 Root (or CAP_NET_RAW) lets nmap see MAC addresses; without it a built-in sweep reads the kernel ARP table.
-Exit status: 0 scan complete, 1 flagged device with --fail-on-flagged, 2 bad usage, 130 interrupted (what was found is kept).`,
+Exit status: 0 scan complete, 1 flagged device with --fail-on-flagged, 2 bad usage, 130 interrupted by a signal or --max-time (what was found is kept).`,
     )
     .action(async (targets: string[], flags: ScanFlags) => {
       process.exitCode = await runScan(targets, flags);

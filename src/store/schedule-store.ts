@@ -1,0 +1,84 @@
+// The repository behind scheduled scans, separate from Store so a backend can offer scans without
+// schedules. Every method is async for the same reason as Store's: a PostgreSQL backend will sit here.
+//
+// The two guarantees live in the store, inside its transactions, because two daemons may share one database:
+// - a cron slot is run at most once: startRun() claims it (compare-and-set on last_slot) and records the run
+//   in one transaction, and the schema refuses a second run row for one (schedule, slot);
+// - one run of a schedule at a time: a lock row names its owner (pid, start ticks, host) and expires unless
+//   renewed; a lock whose owner is dead (isDead) or expired is taken over, and that owner's unfinished runs
+//   are closed as `abandoned`.
+import type { Alert, ChangeCounts, Channel, DaemonRecord, LockHolder, LockResult, NewSchedule, Owner, RunStatus, RunTrigger, Schedule, ScheduleRun } from '../schedule/types.js';
+
+export interface StartRun {
+  readonly schedule: string;
+  readonly trigger: RunTrigger;
+  /** For a cron run: the slot claimed and the last_slot it was computed from. */
+  readonly slot?: { readonly at: string; readonly after: string | null };
+  readonly owner: Owner;
+  readonly at: string;
+}
+
+export interface FinishRun {
+  readonly status: Exclude<RunStatus, 'running' | 'abandoned'>;
+  readonly scanId: number | null;
+  readonly changes: ChangeCounts | null;
+  readonly error: string | null;
+  readonly at: string;
+}
+
+export interface NewAlert {
+  readonly deliveryId: string;
+  readonly schedule: string;
+  readonly runId: number | null;
+  readonly channel: Channel;
+  readonly payload: string;
+  readonly at: string;
+}
+
+export interface AlertUpdate {
+  readonly status: Alert['status'];
+  readonly attempts: number;
+  readonly nextAttemptAt: string;
+  readonly lastError: string | null;
+  readonly deliveredAt: string | null;
+}
+
+export interface ScheduleStore {
+  /** False when a schedule of that name exists already (nothing is changed). */
+  addSchedule(schedule: NewSchedule): Promise<boolean>;
+  getSchedule(name: string): Promise<Schedule | null>;
+  /** By name. */
+  listSchedules(): Promise<Schedule[]>;
+  /** Deletes the schedule with its runs and lock; false when there was none. */
+  removeSchedule(name: string): Promise<boolean>;
+
+  /** Takes the schedule's lock for `owner` unless another live, unexpired owner holds it. */
+  acquireLock(name: string, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult>;
+  /** Extends the lock; false when `owner` no longer holds it (it expired and was taken over). */
+  renewLock(name: string, owner: Owner, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLock(name: string, owner: Owner): Promise<void>;
+  /** Whoever holds the lock, expired or not; null when nobody does. */
+  getLock(name: string): Promise<LockHolder | null>;
+
+  /** The run id, or null when the slot was claimed by someone else first (last_slot moved on). */
+  startRun(run: StartRun): Promise<number | null>;
+  finishRun(id: number, result: FinishRun): Promise<void>;
+  /** Newest first. */
+  listRuns(opts?: { readonly schedule?: string; readonly limit?: number }): Promise<ScheduleRun[]>;
+
+  enqueueAlerts(alerts: readonly NewAlert[]): Promise<void>;
+  /** Pending alerts whose next attempt is due, oldest first. */
+  dueAlerts(now: Date, limit: number): Promise<Alert[]>;
+  updateAlert(id: number, update: AlertUpdate): Promise<void>;
+  /** Counts by status, for health reporting. */
+  alertCounts(): Promise<Record<Alert['status'], number>>;
+  /** The most recent failed alerts, newest first. */
+  failedAlerts(limit: number): Promise<Alert[]>;
+
+  /** Inserts or updates the daemon's row (keyed by token). */
+  recordDaemon(record: DaemonRecord): Promise<void>;
+  /** Newest heartbeat first. */
+  listDaemons(): Promise<DaemonRecord[]>;
+
+  close(): Promise<void>;
+}
