@@ -1,9 +1,34 @@
-// Opening the inventory for a command. SQLite is the embedded default; the entity names of the
-// vendor-db in use are stored with each device so exports never need vendor-db again.
+// Opening the inventory for a command: `--db` (or $CAMAUDIT_DB) is a SQLite file, the embedded default, or a
+// postgres:// URL, the central inventory a fleet of sensors shares. The entity names of the vendor-db in use
+// are stored with each device so exports never need vendor-db again.
+import { UsageError } from '../core/errors.js';
 import type { Knowledge } from '../knowledge/types.js';
+import { hasPassword, isPostgresUrl, redactUrl } from '../store/pg-db.js';
+import { openPostgresScheduleStore } from '../store/pg-schedules.js';
+import { openPostgresStore } from '../store/postgres.js';
+import type { ScheduleStore } from '../store/schedule-store.js';
 import { openSqliteStore } from '../store/sqlite.js';
-import type { Store } from '../store/store.js';
+import { openSqliteScheduleStore } from '../store/sqlite-schedules.js';
+import type { EntityNames, Store } from '../store/store.js';
 
-export function openStore(path: string, knowledge?: Knowledge): Promise<Store> {
-  return openSqliteStore(path, knowledge ? { names: (id) => knowledge.entities.get(id)?.name ?? null } : {});
+export function openStore(db: string, knowledge?: Knowledge): Promise<Store> {
+  const opts: { names?: EntityNames } = knowledge ? { names: (id) => knowledge.entities.get(id)?.name ?? null } : {};
+  return isPostgresUrl(checkDb(db)) ? openPostgresStore(db, opts) : openSqliteStore(db, opts);
+}
+
+/** The schedules of the same database. */
+export function openScheduleStore(db: string): Promise<ScheduleStore> {
+  return isPostgresUrl(checkDb(db)) ? openPostgresScheduleStore(db) : openSqliteScheduleStore(db);
+}
+
+/**
+ * A password is never part of the database argument (as for every credential: README "Credentials"): a URL
+ * shows in `ps`, shell history and every message that names the database. PostgreSQL clients read it from
+ * PGPASSWORD or ~/.pgpass (PGPASSFILE) instead.
+ */
+export function checkDb(db: string): string {
+  if (isPostgresUrl(db) && hasPassword(db)) {
+    throw new UsageError(`refusing the password in ${redactUrl(db)}: give it in PGPASSWORD or ~/.pgpass instead (a URL shows in ps and shell history)`);
+  }
+  return db;
 }

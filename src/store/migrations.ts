@@ -1,11 +1,17 @@
 // Schema migrations, applied in order; `PRAGMA user_version` records the last one applied. They are SQL
 // strings in a TS module, not .sql files, so they ship in dist/ with no copy step. Never edit a released
-// migration: add the next one.
+// migration: add the next one. PostgreSQL applies the same text, rewritten by pg-dialect.ts, and records the
+// version in camaudit_meta ('schema_version'): write SQL both read (no SQLite-only functions or pragmas).
 //
 // Conventions: STRICT tables; ISO-8601 text timestamps; lists and evidence as JSON text, checked with
 // json_valid(). CHECK constraints guard closed vocabularies that are not expected to grow (confidence,
 // basis, scan status). Vocabularies that will grow (source ids, device types, finding statuses) are left
 // unchecked, because SQLite cannot alter a CHECK without rebuilding the table.
+
+import { INVENTORY_SQL } from './migration-2-inventory.js';
+import { SCHEDULES_SQL } from './migration-3-schedules.js';
+import { DECISIONS_SQL } from './migration-4-decisions.js';
+import { SITES_SQL } from './migration-5-sites.js';
 
 export interface Migration {
   readonly version: number;
@@ -119,6 +125,28 @@ CREATE TABLE finding_history (
 CREATE INDEX finding_history_finding ON finding_history (finding_id);
 `,
   },
+  {
+    version: 2,
+    name: 'inventory',
+    sql: INVENTORY_SQL,
+  },
+  {
+    version: 3,
+    name: 'schedules',
+    sql: SCHEDULES_SQL,
+  },
+  {
+    version: 4,
+    name: 'policy decisions',
+    sql: DECISIONS_SQL,
+  },
+  {
+    version: 5,
+    name: 'sites',
+    sql: SITES_SQL,
+  },
 ];
 
 export const SCHEMA_VERSION: number = MIGRATIONS.length;
+/** The migration that added sites: stores name the rows older ones wrote (sites.ts). */
+export const SITES_VERSION = 5;

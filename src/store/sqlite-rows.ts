@@ -6,19 +6,25 @@ import type {
   DeviceType,
   EvidenceItem,
   ExportDevice,
+  FindingStatus,
+  FindingSummary,
   JudgedDevice,
   ListRef,
   Observation,
+  PolicyDecision,
   ScanResult,
   SourceId,
   SourceRun,
   StoredScan,
 } from '../core/types.js';
 import { ipSortKey } from './ip-key.js';
+import { defaultSite } from './sites.js';
 import type { EntityNames } from './store.js';
 
 export interface ScanRow {
   id: number;
+  site: string;
+  sensor: string;
   started_at: string;
   finished_at: string;
   status: 'complete' | 'interrupted';
@@ -51,6 +57,7 @@ export interface DeviceRow {
   restriction_lists: string | null;
   restriction_basis: string | null;
   restriction_confidence: string | null;
+  decided_by?: string | null; // absent from reads that do not select it
 }
 
 export function scanParams(result: ScanResult, savedAt: string) {
@@ -63,6 +70,8 @@ export function scanParams(result: ScanResult, savedAt: string) {
     policy: JSON.stringify(scan.policy),
     runs: JSON.stringify(runs),
     saved_at: savedAt,
+    site: scan.site ?? defaultSite(),
+    sensor: scan.sensor ?? defaultSite(),
   };
 }
 
@@ -95,6 +104,7 @@ export function deviceParams(scanId: number, device: JudgedDevice, names: Entity
     restriction_basis: r?.basis ?? null,
     restriction_confidence: r?.confidence ?? null,
     restriction_evidence: r === null ? null : JSON.stringify(r.evidence),
+    decided_by: device.decidedBy ? JSON.stringify(device.decidedBy) : null,
   };
 }
 
@@ -113,6 +123,8 @@ export function toStoredScan(row: ScanRow): StoredScan {
     runs: JSON.parse(row.runs) as SourceRun[],
     deviceCount: row.device_count,
     flaggedCount: row.flagged_count,
+    site: row.site,
+    sensor: row.sensor,
   };
 }
 
@@ -135,6 +147,7 @@ export function toExportDevice(row: DeviceRow): ExportDevice {
     restriction: toExportRestriction(row),
     evidence: JSON.parse(row.evidence) as EvidenceItem[],
     conflicts: JSON.parse(row.conflicts) as string[],
+    decidedBy: row.decided_by ? (JSON.parse(row.decided_by) as PolicyDecision) : null,
   };
 }
 
@@ -151,5 +164,47 @@ function toExportRestriction(row: DeviceRow): ExportDevice['restriction'] {
     citations,
     basis: row.restriction_basis as Basis,
     confidence: row.restriction_confidence as Confidence,
+  };
+}
+
+/** The judged-device columns shared by `devices` (one scan's judgement) and `assets` (the current one). */
+export const DEVICE_COLUMNS = [
+  'ip', 'ip_key', 'mac', 'mac_source', 'oui_vendor', 'manufacturer', 'manufacturer_name', 'brand', 'brand_name', 'model',
+  'firmware', 'serial', 'device_type', 'confidence', 'relabel', 'evidence', 'conflicts', 'flagged', 'restricted_entity',
+  'restricted_entity_name', 'restriction_lists', 'restriction_basis', 'restriction_confidence', 'restriction_evidence',
+  'decided_by',
+] as const;
+
+/** A devices or assets row joined with its asset and finding (columns of the read queries in sqlite-queries.ts). */
+export interface InventoryRow extends DeviceRow {
+  asset_id: number | null;
+  site: string | null;
+  first_seen: string | null;
+  last_seen: string | null;
+  finding_id: number | null;
+  finding_status: string | null;
+  finding_owner: string | null;
+  finding_notes: string | null;
+  finding_reason: string | null;
+  finding_expires_at: string | null;
+  finding_updated_at: string | null;
+}
+
+export function toInventoryDevice(row: InventoryRow): ExportDevice {
+  const device = toExportDevice(row);
+  if (row.asset_id === null || row.first_seen === null || row.last_seen === null) return device;
+  return { ...device, assetId: row.asset_id, ...(row.site === null ? {} : { site: row.site }), firstSeen: row.first_seen, lastSeen: row.last_seen, finding: toFindingSummary(row) };
+}
+
+function toFindingSummary(row: InventoryRow): FindingSummary | null {
+  if (row.finding_id === null || row.finding_status === null || row.finding_updated_at === null) return null;
+  return {
+    id: row.finding_id,
+    status: row.finding_status as FindingStatus,
+    owner: row.finding_owner,
+    notes: row.finding_notes,
+    reason: row.finding_reason,
+    expiresAt: row.finding_expires_at,
+    updatedAt: row.finding_updated_at,
   };
 }

@@ -5,11 +5,17 @@ import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, errorMessage } from '../core/errors.js';
-import type { ExportDocument, ScanResult, StoredScan } from '../core/types.js';
-import { MIGRATIONS, SCHEMA_VERSION } from './migrations.js';
-import { deviceParams, observationParams, scanParams, toExportDevice, toStoredScan } from './sqlite-rows.js';
-import type { DeviceRow, ScanRow } from './sqlite-rows.js';
-import type { EntityNames, ExportOptions, ScanRef, Store } from './store.js';
+import type { MergedDevice } from '../core/merge.js';
+import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
+import type { UserChange } from '../inventory/findings.js';
+import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
+import { MIGRATIONS, SCHEMA_VERSION, SITES_VERSION } from './migrations.js';
+import { BACKFILL_SITE_SQL, defaultSite } from './sites.js';
+import { runSync } from './steps.js';
+import type { ScanOrigin } from './push-rows.js';
+import { prepareShared } from './statements.js';
+import { StoreSteps } from './store-steps.js';
+import type { EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Entity display names, stored with each device at save time. Without it, names are null. */
@@ -24,7 +30,20 @@ const MARKER_TABLE = 'camaudit_meta';
 
 /** Opens (creating if needed) and migrates a camaudit database. `:memory:` gives a private in-memory one. */
 export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {}): Promise<Store> {
-  const db = connect(path, opts.busyTimeoutMs ?? 5000);
+  const db = openSqliteDatabase(path, opts.busyTimeoutMs ?? 5000);
+  const store = new SqliteStore(db, path, opts);
+  try {
+    store.catchUp();
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+  return store;
+}
+
+/** The connection under every SQLite repository (this one, sqlite-schedules.ts): checked, configured, migrated. */
+export function openSqliteDatabase(path: string, busyTimeoutMs: number): Database.Database {
+  const db = connect(path, busyTimeoutMs);
   try {
     const version = inspect(db, path);
     // Everything from here on may write; inspect() has already refused files that are not ours.
@@ -32,11 +51,12 @@ export async function openSqliteStore(path: string, opts: SqliteStoreOptions = {
     db.pragma('synchronous = NORMAL'); // safe with WAL; a power cut can lose only the last commits
     db.pragma('foreign_keys = ON');
     migrate(db, version);
+    if (version < SITES_VERSION) db.transaction(() => BACKFILL_SITE_SQL.forEach((sql) => db.prepare(sql).run({ site: defaultSite() })))();
   } catch (err) {
     db.close();
     throw lockError(err, path) ?? err;
   }
-  return new SqliteStore(db, path, opts);
+  return db;
 }
 
 function connect(path: string, busyTimeoutMs: number): Database.Database {
@@ -78,138 +98,120 @@ function migrate(db: Database.Database, from: number): void {
   for (const m of MIGRATIONS) {
     if (m.version <= from) continue;
     // One transaction per migration, with its version: a failure leaves the previous version intact.
+    // IMMEDIATE takes the write lock before the version is read again: of two processes opening a new
+    // database at once, one migrates and the other finds it done (instead of "table already exists").
     db.transaction(() => {
+      if ((db.pragma('user_version', { simple: true }) as number) >= m.version) return;
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);
-    })();
+    }).immediate();
   }
 }
 
 /** SQLITE_BUSY/LOCKED surface as a StoreError naming the file; anything else is a bug and passes through. */
-function lockError(err: unknown, path: string): StoreError | null {
+export function lockError(err: unknown, path: string): StoreError | null {
   if (err instanceof Database.SqliteError && /^SQLITE_(BUSY|LOCKED)/.test(err.code)) {
     return new StoreError(`${path} is locked by another process (${err.message})`);
   }
   return null;
 }
 
-const SELECT_SCAN = `
-  SELECT s.id, s.started_at, s.finished_at, s.status, s.targets, s.policy, s.runs,
-    (SELECT count(*) FROM devices d WHERE d.scan_id = s.id) AS device_count,
-    (SELECT count(*) FROM devices d WHERE d.scan_id = s.id AND d.flagged = 1) AS flagged_count
-  FROM scans s`;
-
-function prepareStatements(db: Database.Database) {
-  return {
-    insertScan: db.prepare(`
-      INSERT INTO scans (started_at, finished_at, status, targets, policy, runs, saved_at)
-      VALUES (@started_at, @finished_at, @status, @targets, @policy, @runs, @saved_at)`),
-    insertDevice: db.prepare(`
-      INSERT INTO devices (scan_id, ip, ip_key, mac, mac_source, oui_vendor, manufacturer, manufacturer_name,
-        brand, brand_name, model, firmware, serial, device_type, confidence, relabel, evidence, conflicts, flagged,
-        restricted_entity, restricted_entity_name, restriction_lists, restriction_basis, restriction_confidence,
-        restriction_evidence)
-      VALUES (@scan_id, @ip, @ip_key, @mac, @mac_source, @oui_vendor, @manufacturer, @manufacturer_name,
-        @brand, @brand_name, @model, @firmware, @serial, @device_type, @confidence, @relabel, @evidence, @conflicts, @flagged,
-        @restricted_entity, @restricted_entity_name, @restriction_lists, @restriction_basis, @restriction_confidence,
-        @restriction_evidence)`),
-    insertObservation: db.prepare(`
-      INSERT INTO observations (scan_id, device_id, source, ip, key, value, detail, at)
-      VALUES (@scan_id, @device_id, @source, @ip, @key, @value, @detail, @at)`),
-    insertFinding: db.prepare(`
-      INSERT INTO findings (scan_id, device_id, entity, lists, basis, confidence, status, created_at, updated_at)
-      VALUES (@scan_id, @device_id, @entity, @lists, @basis, @confidence, 'open', @now, @now)`),
-    insertHistory: db.prepare(`
-      INSERT INTO finding_history (finding_id, at, field, old_value, new_value)
-      VALUES (@finding_id, @at, 'status', NULL, 'open')`),
-    scanById: db.prepare<[number], ScanRow>(`${SELECT_SCAN} WHERE s.id = ?`),
-    scans: db.prepare<[], ScanRow>(`${SELECT_SCAN} ORDER BY s.id DESC`),
-    latestId: db.prepare<[], number | null>('SELECT max(id) FROM scans').pluck(),
-    devices: db.prepare<{ scan_id: number; flagged_only: 0 | 1 }, DeviceRow>(`
-      SELECT ip, mac, mac_source, oui_vendor, manufacturer, manufacturer_name, brand, brand_name, model, firmware,
-        serial, device_type, confidence, evidence, conflicts, flagged, restricted_entity, restricted_entity_name,
-        restriction_lists, restriction_basis, restriction_confidence
-      FROM devices
-      WHERE scan_id = @scan_id AND (@flagged_only = 0 OR flagged = 1)
-      ORDER BY flagged DESC, ip_key, ip, id`),
-  };
-}
-
 class SqliteStore implements Store {
   readonly #db: Database.Database;
   readonly #path: string;
-  readonly #names: EntityNames;
-  readonly #now: () => Date;
-  readonly #sql: ReturnType<typeof prepareStatements>;
-  readonly #save: (result: ScanResult) => number;
+  readonly #steps: StoreSteps;
+  readonly #locks = new Set<string>();
 
   constructor(db: Database.Database, path: string, opts: SqliteStoreOptions) {
     this.#db = db;
     this.#path = path;
-    this.#names = opts.names ?? (() => null);
-    this.#now = opts.now ?? (() => new Date());
-    this.#sql = prepareStatements(db);
-    this.#save = db.transaction((result: ScanResult) => this.#insert(result));
+    this.#steps = new StoreSteps(prepareShared(db), opts.names ?? (() => null), opts.now ?? (() => new Date()));
   }
 
-  async saveScan(result: ScanResult): Promise<number> {
+  /** Scans saved before schema 2 enter the inventory in order, one transaction each, on first open. */
+  catchUp(): void {
+    const inventory = this.#steps.inventory;
+    for (const id of runSync(inventory.pendingScans())) this.#write(() => runSync(inventory.addScan(id)));
+  }
+
+  /** One write transaction; a lock becomes a StoreError naming the file. */
+  #write<T>(fn: () => T): T {
     try {
-      return this.#save(result);
+      return this.#db.transaction(fn)();
     } catch (err) {
       throw lockError(err, this.#path) ?? err;
     }
   }
 
+  /** The scan and its inventory update are one transaction: all of it or none of it. */
+  async saveScan(result: ScanResult): Promise<number> {
+    return this.#write(() => runSync(this.#steps.saveScan(result)));
+  }
+
   async getScan(ref: ScanRef): Promise<StoredScan | null> {
-    const id = this.#resolve(ref);
-    const row = id === null ? undefined : this.#sql.scanById.get(id);
-    return row ? toStoredScan(row) : null;
+    return runSync(this.#steps.getScan(ref));
   }
 
   async listScans(): Promise<StoredScan[]> {
-    return this.#sql.scans.all().map(toStoredScan);
+    return runSync(this.#steps.listScans());
   }
 
   async exportDocument(ref: ScanRef, opts: ExportOptions = {}): Promise<ExportDocument | null> {
-    const scan = await this.getScan(ref);
-    if (!scan) return null;
-    const rows = this.#sql.devices.all({ scan_id: scan.id, flagged_only: opts.flaggedOnly ? 1 : 0 });
-    return {
-      scan: { id: scan.id, startedAt: scan.startedAt, finishedAt: scan.finishedAt, targets: scan.targets, status: scan.status },
-      devices: rows.map(toExportDevice),
-    };
+    return runSync(this.#steps.exportDocument(ref, opts));
+  }
+
+  async inventory(): Promise<ExportDevice[]> {
+    return runSync(this.#steps.inventoryDevices());
+  }
+
+  async findings(): Promise<FindingRecord[]> {
+    return runSync(this.#steps.findings());
+  }
+
+  async findAssets(ref: string): Promise<number[]> {
+    return runSync(this.#steps.findAssets(ref));
+  }
+
+  async asset(id: number): Promise<AssetRecord | null> {
+    return runSync(this.#steps.asset(id));
+  }
+
+  async changeFinding(id: number, change: UserChange, actor: string): Promise<boolean> {
+    return this.#write(() => runSync(this.#steps.changeFinding(id, change, actor)));
+  }
+
+  async expireExceptions(): Promise<number> {
+    return this.#write(() => runSync(this.#steps.expireExceptions()));
+  }
+
+  async latestSightings(): Promise<{ assetId: number; device: MergedDevice }[]> {
+    return runSync(this.#steps.latestSightings());
+  }
+
+  async rejudge(items: readonly { assetId: number; judged: JudgedDevice }[], policy: readonly string[]): Promise<Reevaluated[]> {
+    return this.#write(() => runSync(this.#steps.rejudge(items, policy)));
+  }
+
+  async databaseId(): Promise<string> {
+    return this.#write(() => runSync(this.#steps.databaseId()));
+  }
+
+  async loadScan(id: number): Promise<{ result: ScanResult; names: EntityNames } | null> {
+    return runSync(this.#steps.loadScan(id));
+  }
+
+  async importScan(result: ScanResult, names: EntityNames, origin: ScanOrigin): Promise<{ id: number; added: boolean }> {
+    return this.#write(() => runSync(this.#steps.importScan(result, names, origin)));
+  }
+
+  /** One database file lives on one machine: a lock in this process is enough (schedules keep their own lock rows). */
+  async tryLock(name: string): Promise<StoreLock | null> {
+    if (this.#locks.has(name)) return null;
+    this.#locks.add(name);
+    return { release: async () => void this.#locks.delete(name) };
   }
 
   async close(): Promise<void> {
     if (this.#db.open) this.#db.close();
-  }
-
-  #resolve(ref: ScanRef): number | null {
-    if (ref === 'latest') return this.#sql.latestId.get() ?? null;
-    return Number.isSafeInteger(ref) && ref > 0 ? ref : null;
-  }
-
-  /** Runs inside the save transaction: any throw rolls the whole scan back. */
-  #insert(result: ScanResult): number {
-    const now = this.#now().toISOString();
-    const sql = this.#sql;
-    const scanId = Number(sql.insertScan.run(scanParams(result, now)).lastInsertRowid);
-    for (const device of result.devices) {
-      const deviceId = Number(sql.insertDevice.run(deviceParams(scanId, device, this.#names)).lastInsertRowid);
-      for (const o of device.observations) sql.insertObservation.run(observationParams(scanId, deviceId, o));
-      const r = device.restriction;
-      if (r === null) continue;
-      const finding = sql.insertFinding.run({
-        scan_id: scanId,
-        device_id: deviceId,
-        entity: r.entity,
-        lists: JSON.stringify(r.lists),
-        basis: r.basis,
-        confidence: r.confidence,
-        now,
-      });
-      sql.insertHistory.run({ finding_id: Number(finding.lastInsertRowid), at: now });
-    }
-    return scanId;
   }
 }

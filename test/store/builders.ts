@@ -153,6 +153,8 @@ export function aScanResult(o: Partial<ScanResult> = {}): ScanResult {
       targets: ['198.18.0.0/23', '198.19.4.20'],
       status: 'complete',
       policy: ['us-fcc-covered-list', 'us-ndaa-fy2019-sec889'],
+      site: 'hq', // not the host name (the default), which differs between machines
+      sensor: 'hq-sensor-1',
     },
     runs: [
       { source: 'neighbours', status: 'ok', ms: 1200, observations: 2 },

@@ -6,7 +6,11 @@ import { openSqliteStore } from '../../src/store/sqlite.js';
 import { useTempDir } from './temp.js';
 
 const newDir = useTempDir();
-const TABLES = ['camaudit_meta', 'devices', 'finding_history', 'findings', 'observations', 'scans'];
+// Every table of every migration, sorted: 1 initial, 2 inventory, 3 schedules, 5 sites.
+const TABLES = [
+  'alerts', 'asset_history', 'assets', 'camaudit_meta', 'daemons', 'devices', 'finding_history', 'findings', 'observations',
+  'pushed_scans', 'scans', 'schedule_locks', 'schedule_runs', 'schedules',
+];
 
 function schemaOf(path: string) {
   const db = new Database(path, { readonly: true });

@@ -69,6 +69,12 @@ describe('sqlite store: save and read back', () => {
       },
       evidence: hikvisionCamera().attribution.evidence,
       conflicts: hikvisionCamera().attribution.conflicts,
+      decidedBy: null, // the builder's device carries no policy decision
+      assetId: expect.any(Number),
+      site: 'hq',
+      firstSeen: '2026-11-26T09:00:00.000Z',
+      lastSeen: '2026-11-26T09:00:00.000Z',
+      finding: { id: expect.any(Number), status: 'open', owner: null, notes: null, reason: null, expiresAt: null, updatedAt: '2026-11-26T09:00:00.000Z' },
     });
     expect(axis).toMatchObject({ manufacturerName: 'Axis Communications AB', flagged: false, restriction: null });
     expect(routed).toMatchObject({ mac: null, macSource: null, ouiVendor: null, manufacturer: null, manufacturerName: null, confidence: null, deviceType: 'unknown' });
@@ -135,7 +141,7 @@ describe('sqlite store: save and read back', () => {
     expect(device?.restriction?.entityName).toBe('hikvision');
   });
 
-  it('stores every observation and one open finding per flagged device', async () => {
+  it('stores every observation and one open finding per flagged device, dated by the scan', async () => {
     const path = join(newDir(), 'camaudit.db');
     const store = await open(path);
     const result = aScanResult();
@@ -151,13 +157,15 @@ describe('sqlite store: save and read back', () => {
           basis: 'manufacturer',
           confidence: 'high',
           status: 'open',
-          created_at: '2026-11-26T09:01:00.000Z',
-          updated_at: '2026-11-26T09:01:00.000Z',
+          created_at: '2026-11-26T09:00:00.000Z',
+          updated_at: '2026-11-26T09:00:00.000Z',
           owner: null,
           notes: null,
         },
       ]);
-      expect(db.prepare('SELECT field, old_value, new_value FROM finding_history').all()).toEqual([{ field: 'status', old_value: null, new_value: 'open' }]);
+      expect(db.prepare('SELECT actor, scan_id, field, old_value, new_value, why FROM finding_history').all()).toEqual([
+        { actor: null, scan_id: 1, field: 'status', old_value: null, new_value: 'open', why: 'flagged by scan 1' },
+      ]);
     } finally {
       db.close();
     }
@@ -185,7 +193,7 @@ describe('sqlite store: transactions and concurrency', () => {
     // The CHECK on devices.confidence rejects this device after the scan row and one device were inserted.
     const bad = axisCamera({ attribution: { confidence: 'certain' as Confidence } });
     await expect(store.saveScan(aScanResult({ devices: [hikvisionCamera(), bad] }))).rejects.toThrow(/CHECK constraint failed/);
-    for (const table of ['scans', 'devices', 'observations', 'findings', 'finding_history']) expect(count(path, table)).toBe(0);
+    for (const table of ['scans', 'devices', 'observations', 'assets', 'asset_history', 'findings', 'finding_history']) expect(count(path, table)).toBe(0);
     expect(await store.getScan('latest')).toBeNull();
     // and the store is still usable
     expect(await store.saveScan(aScanResult())).toBeGreaterThan(0);
