@@ -1,12 +1,22 @@
 // Entry point: commander wiring and the single place where errors become messages and exit codes.
 import { Command, CommanderError } from 'commander';
-import { StoreError, UsageError } from '../core/errors.js';
+import { DataError, StoreError, UsageError } from '../core/errors.js';
+import { registerDaemon } from './commands/daemon.js';
+import { registerDb } from './commands/db.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDevices } from './commands/devices.js';
+import { registerDiff } from './commands/diff.js';
 import { registerExplain } from './commands/explain.js';
 import { registerExport } from './commands/export.js';
+import { registerFindings } from './commands/findings.js';
+import { registerHistory } from './commands/history.js';
 import { registerLists } from './commands/lists.js';
+import { registerReevaluate } from './commands/reevaluate.js';
+import { registerPolicy } from './commands/policy.js';
+import { registerPush } from './commands/push.js';
 import { registerScan } from './commands/scan.js';
+import { registerScans } from './commands/scans.js';
+import { registerSchedule } from './commands/schedule.js';
 import { VERSION } from './version.js';
 
 export function buildProgram(): Command {
@@ -24,14 +34,27 @@ export function buildProgram(): Command {
 Start here:
   $ sudo camaudit scan 192.168.1.0/24          scan a subnet; results go to ./camaudit.db
   $ camaudit export --format csv -o flagged.csv --flagged-only
+  $ camaudit diff                               what changed since the previous scan
+  $ camaudit findings --status open             flagged devices waiting for someone; then: camaudit findings set …
   $ camaudit lists                              which laws flag what, with citations
+  $ camaudit schedule add nightly --cron "0 3 * * *" 192.168.1.0/24   then: camaudit daemon
   $ sudo camaudit demo                          a simulated camera network in namespaces, scanned and torn down`,
     );
   registerScan(program);
   registerExport(program);
   registerDevices(program);
+  registerScans(program);
+  registerDiff(program);
+  registerFindings(program);
+  registerHistory(program);
+  registerReevaluate(program);
   registerExplain(program);
   registerLists(program);
+  registerPolicy(program);
+  registerDb(program);
+  registerPush(program);
+  registerSchedule(program);
+  registerDaemon(program);
   registerDemo(program);
   return program;
 }
@@ -49,7 +72,7 @@ function exitCodeFor(err: unknown): number {
     // Help and version are not failures; every other commander complaint is bad usage (already printed).
     return err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help' ? 0 : 2;
   }
-  if (err instanceof UsageError || err instanceof StoreError) {
+  if (err instanceof UsageError || err instanceof StoreError || err instanceof DataError) {
     process.stderr.write(`camaudit: ${err.message}\n`);
     return err.exitCode;
   }

@@ -22,6 +22,12 @@ export class StoreError extends Error {
   readonly exitCode = 1;
 }
 
+/** Outside data camaudit was asked to take in (an IEEE registry download) is unusable; nothing was changed. One line, exit 1. */
+export class DataError extends Error {
+  override readonly name = 'DataError';
+  readonly exitCode = 1;
+}
+
 export function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }

@@ -107,6 +107,32 @@ export interface Restriction {
   readonly evidence: readonly EvidenceItem[];
 }
 
+/** A rule that took part in a decision: the list selection, or a rule of the organisation's policy file. */
+export interface DecisionRule {
+  readonly rule: string; // "lists", "scopeLimits.us-fcc-covered-list", "restrict[0]", "exceptions[2]"
+  readonly at: string; // "policy.yaml:21", "--policy", "vendor-db default policy"
+  readonly text: string; // one human-readable line
+}
+
+/**
+ * What a list row did to a device: it flags it, or it would have but a rule set it aside (the list was not
+ * chosen, the organisation is outside the row's scope limit, or an exception covers the device).
+ */
+export type RowEffect = 'flags' | 'not-chosen' | 'out-of-scope' | 'excepted';
+
+export interface DecisionRow {
+  readonly list: string; // list id; "org-policy" for a policy file's own restriction
+  readonly row: string;
+  readonly effect: RowEffect;
+}
+
+/** Which rules and which list rows decided a flag, or a non-flag that a policy rule changed. */
+export interface PolicyDecision {
+  readonly flagged: boolean;
+  readonly rules: readonly DecisionRule[];
+  readonly rows: readonly DecisionRow[];
+}
+
 /** A device as merged from observations: keyed by MAC when one is known, else by IP. */
 export interface Device {
   readonly ip: string;
@@ -120,6 +146,8 @@ export interface JudgedDevice extends Device {
   readonly matches: readonly Match[];
   readonly attribution: Attribution;
   readonly restriction: Restriction | null;
+  /** Null when no rule changed the outcome and nothing flags (see src/policy/judge.ts decide()). */
+  readonly decidedBy?: PolicyDecision | null;
 }
 
 export interface ScanInfo {
@@ -128,6 +156,9 @@ export interface ScanInfo {
   readonly targets: readonly string[];
   readonly status: 'complete' | 'interrupted';
   readonly policy: readonly string[]; // list ids applied
+  /** Where it was taken (`--site`, default the host name) and by which sensor; a store fills in defaults. */
+  readonly site?: string;
+  readonly sensor?: string;
 }
 
 /** What the pipeline hands to the store. */
@@ -171,6 +202,29 @@ export interface ExportDevice {
   } | null;
   readonly evidence: readonly EvidenceItem[];
   readonly conflicts: readonly string[];
+  // The inventory (schema 2): the same device across scans, and its finding when it was ever flagged.
+  readonly assetId?: number;
+  /** The site the asset belongs to (identity is per site). */
+  readonly site?: string;
+  readonly firstSeen?: string;
+  readonly lastSeen?: string;
+  readonly finding?: FindingSummary | null;
+  /** The rules and list rows that decided `flagged` (null when no rule changed a non-flag); optional for older exports. */
+  readonly decidedBy?: PolicyDecision | null;
+}
+
+/** open → acknowledged | exception | remediated; `withdrawn` when a scan or re-evaluation no longer flags the device. */
+export type FindingStatus = 'open' | 'acknowledged' | 'exception' | 'remediated' | 'withdrawn';
+export const FINDING_STATUSES: readonly FindingStatus[] = ['open', 'acknowledged', 'exception', 'remediated', 'withdrawn'];
+
+export interface FindingSummary {
+  readonly id: number;
+  readonly status: FindingStatus;
+  readonly owner: string | null;
+  readonly notes: string | null; // the latest note
+  readonly reason: string | null; // why an exception was granted
+  readonly expiresAt: string | null; // YYYY-MM-DD, last day an exception holds
+  readonly updatedAt: string;
 }
 
 export interface ExportDocument {

@@ -5,13 +5,38 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnSync } from 'node:child_process';
+import { afterAll, beforeAll, expect } from 'vitest';
 import type { ExportDocument, ExportDevice } from '../../src/core/types.js';
-import type { ExecResult, Lab } from '../../src/lab/netns.js';
+import { listNamespaces, startLab, type ExecResult, type Lab } from '../../src/lab/netns.js';
+import { defaultLab, type LabTopology } from '../../src/lab/topology.js';
 
 export const CLI = fileURLToPath(new URL('../../bin/camaudit.js', import.meta.url));
 
 export function requireRoot(): void {
   if (process.getuid?.() !== 0) throw new Error('integration tests build network namespaces: run them as root (CI does)');
+}
+
+/** Starts the default lab before the calling file's tests and stops it after them, checking it left no namespace. */
+export function useDefaultLab(): () => Lab {
+  return useLab(defaultLab());
+}
+
+/** The same for any lab topology (e.g. src/lab/hostile.ts). */
+export function useLab(topology: LabTopology): () => Lab {
+  let lab: Lab | undefined;
+  beforeAll(async () => {
+    requireRoot();
+    lab = await startLab(topology);
+  }, 60_000);
+  afterAll(async () => {
+    await lab?.stop();
+    const prefix = lab?.prefix;
+    if (prefix) expect(listNamespaces().filter((ns) => ns.startsWith(prefix))).toEqual([]);
+  });
+  return () => {
+    if (!lab) throw new Error('the lab did not start');
+    return lab;
+  };
 }
 
 export function tempDir(): { dir: string; remove: () => void } {
@@ -46,4 +71,14 @@ export function byIp(doc: ExportDocument, ip: string): ExportDevice {
   const d = doc.devices.find((x) => x.ip === ip);
   if (!d) throw new Error(`no device ${ip} in the export (have ${doc.devices.map((x) => x.ip).join(', ')})`);
   return d;
+}
+
+/** The CLI's promise for bad input: exit 2, nothing on stdout, one `camaudit: …` line on stderr matching `message`. */
+export function expectUsageError(r: { code: number | null; stdout: string; stderr: string }, message: RegExp): void {
+  expect(r.code).toBe(2);
+  expect(r.stdout).toBe('');
+  const lines = r.stderr.trim().split('\n');
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^camaudit: /);
+  expect(lines[0]).toMatch(message);
 }

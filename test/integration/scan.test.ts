@@ -175,7 +175,7 @@ describe('camaudit scan with ONVIF credentials', () => {
     } finally {
       remove();
     }
-  });
+  }, 60_000);
 });
 
 describe('camaudit scan --fail-on-flagged', () => {
@@ -191,5 +191,18 @@ describe('camaudit scan --fail-on-flagged', () => {
     } finally {
       remove();
     }
-  });
+  }, 60_000);
+});
+
+describe('camaudit scan of a range with --sweep nmap', () => {
+  it('finds the hosts in an a-b range (nmap itself would take "a-b" for a host name)', async () => {
+    const { dir, remove } = tempDir();
+    try {
+      const r = await cliInLab(lab, ['scan', '198.18.0.11-198.18.0.16', '--sweep', 'nmap', '--db', join(dir, 'r.db'), '--json']);
+      expect(r.code).toBe(0);
+      expect(parseExport(r.stdout).devices.map((d) => d.ip).sort()).toEqual(['198.18.0.11', '198.18.0.12', '198.18.0.13', '198.18.0.14', '198.18.0.15', '198.18.0.16']);
+    } finally {
+      remove();
+    }
+  }, 60_000);
 });
