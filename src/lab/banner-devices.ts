@@ -30,6 +30,16 @@ export function bannerDevices(segA: string, segB: string, gatewayB: string): Dev
       services: { rtsp: { flavour: 'generic', realm: '/' } },
     },
     {
+      name: 'imou-cam',
+      segment: segA,
+      ip: '198.18.0.36',
+      mac: '1c:4d:89:aa:bb:36',
+      note:
+        'Imou consumer camera (Hangzhou Huacheng, a Dahua subsidiary) under a Huacheng OUI and silent to every probe, as cloud-managed ' +
+        'consumer cameras are: the registry MAC is the only signal, and it reaches Dahua through the family tree',
+      services: {},
+    },
+    {
       name: 'hanwha-cam',
       segment: segA,
       ip: '198.18.0.33',

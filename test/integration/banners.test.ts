@@ -8,7 +8,7 @@ import { defaultLab } from '../../src/lab/topology.js';
 import { byIp, cliInLab, parseExport, requireRoot, tempDir } from './lab-cli.js';
 
 // Single addresses: a range target ("198.18.0.31-39") found no host with the nmap sweep when this was written.
-const TARGETS = ['198.18.0.11', '198.18.0.12', '198.18.0.31', '198.18.0.32', '198.18.0.33', '198.18.0.34', '198.18.0.35', '198.19.1.31'];
+const TARGETS = ['198.18.0.11', '198.18.0.12', '198.18.0.31', '198.18.0.32', '198.18.0.33', '198.18.0.34', '198.18.0.35', '198.18.0.36', '198.19.1.31'];
 const DEFAULT_LISTS = ['us-fcc-covered-list', 'us-ndaa-fy2019-sec889'];
 
 let lab: Lab;
@@ -51,6 +51,14 @@ describe('camaudit scan: HTTP and RTSP banners', () => {
     expect(d).toMatchObject({ manufacturer: 'ezviz', brand: null, flagged: true });
     expect(d.restriction).toMatchObject({ entity: 'hikvision', basis: 'subsidiary', lists: DEFAULT_LISTS });
     expect(lab.readLog('ezviz-cam').filter((l) => l.service === 'rtsp').map((l) => l.operation).sort()).toEqual(['DESCRIBE', 'OPTIONS']);
+  });
+
+  it('flags the silent Imou camera as a Dahua subsidiary by its registry MAC, at the confidence of that family link', () => {
+    const d = byIp(doc, '198.18.0.36');
+    expect(d.ouiVendor).toMatch(/Huacheng/i);
+    expect(d).toMatchObject({ manufacturer: 'imou', flagged: true });
+    // Dahua's sale of its Imou stake is announced but unconfirmed (entities.yaml): the link, and so the flag, is medium.
+    expect(d.restriction).toMatchObject({ entity: 'dahua', basis: 'subsidiary', confidence: 'medium', lists: DEFAULT_LISTS });
   });
 
   it('flags the ANNKE relabel as Hikvision-made: its brand is in the Server header, its firmware in the login flow and realms', () => {
