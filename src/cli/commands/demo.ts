@@ -2,12 +2,13 @@
 // (Linux namespaces, 198.18.0.0/15 only, nothing attached to this host's interfaces), runs the real
 // `camaudit scan` inside the scanner namespace, writes the exports, and tears the lab down.
 import { spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
 import { toCsv } from '../../export/csv.js';
+import { toHtml } from '../../export/html.js';
 import { toJson } from '../../export/json.js';
 import { startLab, type Lab } from '../../lab/netns.js';
 import { defaultLab } from '../../lab/topology.js';
@@ -41,6 +42,8 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   const out = resolve(flags.out);
   mkdirSync(out, { recursive: true });
   const db = resolve(out, 'demo.db');
+  // Each demo starts a fresh inventory: a second run must show the same lab, not a diff against the first.
+  for (const f of [db, `${db}-wal`, `${db}-shm`]) rmSync(f, { force: true });
   const topology = defaultLab();
   const targets = topology.segments.map((s) => s.cidr);
 
@@ -60,12 +63,14 @@ async function runDemo(flags: DemoFlags): Promise<number> {
   try {
     const doc = await store.exportDocument('latest', {});
     if (!doc) throw new Error(`the scan stored nothing in ${db}`);
+    const html = resolve(out, 'report.html');
     const json = resolve(out, 'findings.json');
     const csv = resolve(out, 'findings.csv');
+    writeFileSync(html, toHtml({ title: 'camaudit demo: simulated camera network', generatedAt: new Date().toISOString(), document: doc, scans: await store.listScans() }));
     writeFileSync(json, toJson(doc));
     writeFileSync(csv, toCsv(doc));
     const flagged = doc.devices.filter((d) => d.flagged).length;
-    process.stdout.write(`\n${flagged} of ${doc.devices.length} devices flagged.\nDatabase: ${db}\nReport:   ${json}\n          ${csv}\n`);
+    process.stdout.write(`\n${flagged} of ${doc.devices.length} devices flagged.\nDatabase: ${db}\nReport:   ${html}\n          ${json}\n          ${csv}\n`);
   } finally {
     await store.close();
   }
@@ -77,7 +82,7 @@ export function registerDemo(program: Command): void {
     .command('demo')
     .summary('scan a simulated camera network built in network namespaces (needs root)')
     .description(
-      'Build a simulated network of Hikvision, Dahua, Axis, Huawei, ZTE and Hytera devices in Linux network namespaces (198.18.0.0/15 only; ' +
+      'Build a simulated network of Hikvision, Dahua, EZVIZ, Imou, relabelled, Axis, Hanwha, Bosch, Huawei, ZTE and Hytera devices in Linux network namespaces (198.18.0.0/15 only; ' +
         "this host's own interfaces are never used), scan it with the real `camaudit scan`, write the findings, and tear the network down.",
     )
     .option('--out <dir>', 'where the database and reports go', './camaudit-demo')
