@@ -1,7 +1,8 @@
 // `npm run bench` (as root): camaudit against `nmap -sn -n` on namespace labs of several sizes, and the store and
 // exports at 100,000 devices. Writes bench/results/latest.json and prints the README "Performance" tables.
 //
-//   npm run bench                                   everything (the /16 nmap baseline alone takes tens of minutes)
+//   npm run bench                                   everything: labs 24, dense and 16, then store (about 45 min on
+//                                                   an idle 2-core machine; nmap's /16 alone took 2.5 to 43 min with the load)
 //   npm run bench -- --only 24 --reps 5             the /24 lab only
 //   npm run bench -- --only 16 --scan-arg=--rate=2000   extra `camaudit scan` arguments
 //   npm run bench -- --only store --devices 20000
