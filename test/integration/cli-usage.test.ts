@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { aScanResult } from '../store/builders.js';
-import { cliIsolated, requireRoot, tempDir } from './lab-cli.js';
+import { cliIsolated, expectUsageError, requireRoot, tempDir } from './lab-cli.js';
 
 const tmp = tempDir();
 beforeAll(requireRoot);
@@ -58,12 +58,7 @@ describe('usage errors', () => {
   ])('%s', (_what, args, message) => {
     const db = join(tmp.dir, 'untouched.db');
     const r = cliIsolated([...args, ...(args[0] === 'scan' || args[0] === 'export' ? ['--db', db] : [])]);
-    expect(r.code).toBe(2);
-    expect(r.stdout).toBe('');
-    const lines = r.stderr.trim().split('\n');
-    expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^camaudit: /);
-    expect(lines[0]).toMatch(message);
+    expectUsageError(r, message);
     expect(r.stderr).not.toContain(SECRET);
     expect(existsSync(db)).toBe(false); // refused before anything was created
   });
