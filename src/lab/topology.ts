@@ -469,12 +469,14 @@ export function defaultLab(): LabTopology {
       name: 'axis-onvif',
       segment: SEG_A,
       ip: '198.18.0.13',
-      mac: '00:40:8c:aa:bb:03',
+      // An Axis serial number is the unit's MAC address (onvif-serial-axis reads it so), so the lab's MAC is the
+      // real M5525-E's: a scan that misses the ARP reply then still names the same device.
+      mac: 'ac:cc:8e:be:cc:ea',
       note: 'Axis OUI; not restricted. Device information from the real M5525-E reply',
       services: {
         wsDiscovery: {
           flavour: 'axis',
-          endpoint: 'urn:uuid:5ef8f1c0-7a1d-11e9-8000-00408caabb03',
+          endpoint: 'urn:uuid:5ef8f1c0-7a1d-11e9-8000-accc8ebeccea',
           types: NVT_TYPES,
           scopes: [
             'onvif://www.onvif.org/type/video_encoder',
