@@ -9,7 +9,7 @@ import { dueSlot, nextSlot } from './cron.js';
 import { deliverDue, type DeliveryPolicy } from './deliver.js';
 import { ownerIsDead } from './owner.js';
 import { runSchedule, type RunContext } from './run.js';
-import type { DaemonRecord } from './types.js';
+import type { DaemonRecord, Schedule } from './types.js';
 
 export interface DaemonOptions extends RunContext {
   readonly version: string;
@@ -18,8 +18,11 @@ export interface DaemonOptions extends RunContext {
   readonly tickMs: number;
   /** How often the daemon row is refreshed for `daemon --status`. */
   readonly heartbeatMs: number;
-  /** Run only the schedules of this site (`schedule add --site`): daemons of a fleet share one database. */
-  readonly site?: string;
+  /**
+   * The site this daemon scans. It runs the schedules added without --site, once per slot for this site
+   * whichever other daemons of this or other sites share the database, and those added with this site.
+   */
+  readonly site: string;
 }
 
 /** A daemon is presumed gone when its heartbeat is this many intervals old. */
@@ -38,14 +41,22 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
+/** The schedules this daemon runs, each bound to the daemon's site and carrying that site's last slot. */
+async function schedulesHere(o: DaemonOptions): Promise<Schedule[]> {
+  return (await o.schedules.listSchedules(o.site))
+    .filter((s) => s.settings.site === undefined || s.settings.site === o.site)
+    .map((s) => ({ ...s, settings: { ...s.settings, site: o.site } }));
+}
+
 /** Closes the runs and frees the locks of owners that died (a SIGKILLed daemon) before anything is due. */
 async function reapDeadOwners(o: DaemonOptions): Promise<void> {
-  for (const s of await o.schedules.listSchedules()) {
-    const holder = await o.schedules.getLock(s.name);
+  for (const s of await schedulesHere(o)) {
+    const key = { schedule: s.name, site: o.site };
+    const holder = await o.schedules.getLock(key);
     if (!holder || holder.token === o.owner.token || !(ownerIsDead(holder) || holder.expiresAt <= o.now().toISOString())) continue;
-    const r = await o.schedules.acquireLock(s.name, o.owner, o.now(), o.lockTtlMs, ownerIsDead);
+    const r = await o.schedules.acquireLock(key, o.owner, o.now(), o.lockTtlMs, ownerIsDead);
     if (!r.acquired) continue;
-    await o.schedules.releaseLock(s.name, o.owner);
+    await o.schedules.releaseLock(key, o.owner);
     o.log(`schedule ${s.name}: pid ${holder.pid} on ${holder.host} died while running it; its run is marked abandoned and its slot is not run again`);
   }
 }
@@ -60,6 +71,7 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
     token: o.owner.token,
     pid: o.owner.pid,
     host: o.owner.host,
+    site: o.site,
     version: o.version,
     startedAt: started,
     heartbeatAt: o.now().toISOString(),
@@ -69,14 +81,17 @@ export async function runDaemon(o: DaemonOptions): Promise<void> {
 
   await o.schedules.recordDaemon(record(false));
   await reapDeadOwners(o);
-  o.log(`daemon started: pid ${o.owner.pid} on ${o.owner.host}, ${(await o.schedules.listSchedules()).length} schedule(s)`);
+  const all = await o.schedules.listSchedules();
+  const here = await schedulesHere(o);
+  const elsewhere = all.length - here.length;
+  o.log(`daemon started: pid ${o.owner.pid} on ${o.owner.host} for site ${o.site}, ${here.length} schedule(s)${elsewhere ? ` (${elsewhere} more belong to other sites)` : ''}`);
 
   while (!o.signal.aborted) {
     const now = o.now();
     let wake = now.getTime() + o.tickMs;
     try {
-      for (const s of await o.schedules.listSchedules()) {
-        if (running.has(s.name) || (o.site !== undefined && s.settings.site !== o.site)) continue;
+      for (const s of await schedulesHere(o)) {
+        if (running.has(s.name)) continue;
         try {
           const due = dueSlot(s, now);
           if (due) {

@@ -6,7 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { errorMessage } from '../core/errors.js';
 import type { ExportDocument } from '../core/types.js';
 import { scopeKey } from '../inventory/identity.js';
-import type { ScheduleStore } from '../store/schedule-store.js';
+import type { RunKey, ScheduleStore } from '../store/schedule-store.js';
+import { defaultSite } from '../store/sites.js';
 import type { Store } from '../store/store.js';
 import { changesSince, countChanges, isEmpty, type ChangeSet } from './changes.js';
 import type { Due } from './cron.js';
@@ -39,7 +40,7 @@ export type RunOutcome =
 /** How many older scans decide whether a finding is new or reopened. */
 const EARLIER_SCANS = 100;
 
-/** The scan before `scanId` of the same targets under the same policy, and the ones before that. */
+/** The scan before `scanId` at the same site, of the same targets under the same policy, and the ones before that. */
 async function baseline(store: Store, scanId: number): Promise<{ cur: ExportDocument; prev: ExportDocument | null; earlier: ExportDocument[] }> {
   const cur = await store.exportDocument(scanId);
   const scans = await store.listScans();
@@ -47,7 +48,7 @@ async function baseline(store: Store, scanId: number): Promise<{ cur: ExportDocu
   if (!cur || !self) throw new Error(`scan ${scanId} vanished from the database`);
   const key = scopeKey(self.targets);
   const policy = [...self.policy].sort().join(',');
-  const same = scans.filter((s) => s.id < scanId && s.status === 'complete' && scopeKey(s.targets) === key && [...s.policy].sort().join(',') === policy);
+  const same = scans.filter((s) => s.id < scanId && s.status === 'complete' && s.site === self.site && scopeKey(s.targets) === key && [...s.policy].sort().join(',') === policy);
   const prev = same[0] ? await store.exportDocument(same[0].id) : null;
   const earlier: ExportDocument[] = [];
   for (const s of same.slice(1, 1 + EARLIER_SCANS)) {
@@ -70,16 +71,19 @@ function describeChanges(c: ChangeSet): string {
   return `${n.newFindings} new, ${n.reopenedFindings} reopened, ${n.disappeared} gone`;
 }
 
+/** Runs `schedule` at its site: a schedule without one runs at this host's (the daemon passes its own). */
 export async function runSchedule(ctx: RunContext, schedule: Schedule, due: Due | null): Promise<RunOutcome> {
   const { schedules, owner, now, log } = ctx;
+  const site = schedule.settings.site ?? defaultSite();
   const name = schedule.name;
-  const lock = await schedules.acquireLock(name, owner, now(), ctx.lockTtlMs, ownerIsDead);
+  const key: RunKey = { schedule: name, site };
+  const lock = await schedules.acquireLock(key, owner, now(), ctx.lockTtlMs, ownerIsDead);
   if (!lock.acquired) return { kind: 'busy', holder: lock.holder };
   if (lock.stolenFrom) log(`schedule ${name}: took over the lock of pid ${lock.stolenFrom.pid} on ${lock.stolenFrom.host} (dead or silent since ${lock.stolenFrom.heartbeatAt}); its unfinished run is marked abandoned`);
 
   const lost = new AbortController();
   const heartbeat = setInterval(() => {
-    schedules.renewLock(name, owner, now(), ctx.lockTtlMs).then(
+    schedules.renewLock(key, owner, now(), ctx.lockTtlMs).then(
       (held) => {
         if (held || lost.signal.aborted) return;
         log(`schedule ${name}: lock taken over by another process; stopping this run so the schedule never runs twice at once`);
@@ -90,15 +94,15 @@ export async function runSchedule(ctx: RunContext, schedule: Schedule, due: Due 
   }, Math.max(1000, Math.floor(ctx.lockTtlMs / 3)));
   try {
     const slot = due ? { at: due.slot.toISOString(), after: schedule.lastSlot } : undefined;
-    const runId = await schedules.startRun({ schedule: name, trigger: due ? 'cron' : 'manual', slot, owner, at: now().toISOString() });
+    const runId = await schedules.startRun({ schedule: name, site, trigger: due ? 'cron' : 'manual', slot, owner, at: now().toISOString() });
     if (runId === null) return { kind: 'claimed-elsewhere' };
     const t0 = now().getTime();
-    const what = `run ${runId} of ${name} (${due ? `cron ${slot!.at}${due.coalesced ? `, ${due.coalesced} earlier missed time(s) folded in` : ''}` : 'manual'})`;
+    const what = `run ${runId} of ${name} at ${site} (${due ? `cron ${slot!.at}${due.coalesced ? `, ${due.coalesced} earlier missed time(s) folded in` : ''}` : 'manual'})`;
     const took = () => `${((now().getTime() - t0) / 1000).toFixed(1)} s`;
 
     let scanId: number | null = null;
     try {
-      const scanned = await ctx.scanner(schedule, AbortSignal.any([ctx.signal, lost.signal]));
+      const scanned = await ctx.scanner({ ...schedule, settings: { ...schedule.settings, site } }, AbortSignal.any([ctx.signal, lost.signal]));
       scanId = scanned.scanId;
       const { cur, prev, earlier } = await baseline(ctx.store, scanned.scanId);
       const changes = changesSince(prev, cur, earlier);
@@ -122,6 +126,6 @@ export async function runSchedule(ctx: RunContext, schedule: Schedule, due: Due 
     }
   } finally {
     clearInterval(heartbeat);
-    await schedules.releaseLock(name, owner);
+    await schedules.releaseLock(key, owner);
   }
 }

@@ -18,7 +18,10 @@ export interface Schedule {
   readonly settings: ScanSettings;
   readonly channels: readonly Channel[];
   readonly createdAt: string;
-  /** The latest cron time a run was started for; null before the first run. */
+  /**
+   * The latest cron time a run was started for at the site it was read for (listSchedules(site)), or at any
+   * site; null before the first run.
+   */
   readonly lastSlot: string | null;
 }
 
@@ -37,6 +40,8 @@ export interface ChangeCounts {
 export interface ScheduleRun {
   readonly id: number;
   readonly schedule: string;
+  /** The site it scanned ('' for runs recorded before fleet schedules). */
+  readonly site: string;
   readonly slot: string | null;
   readonly trigger: RunTrigger;
   readonly startedAt: string;
@@ -91,6 +96,8 @@ export interface DaemonRecord {
   readonly token: string;
   readonly pid: number;
   readonly host: string;
+  /** The site whose schedules it runs. */
+  readonly site: string;
   readonly version: string;
   readonly startedAt: string;
   readonly heartbeatAt: string;

@@ -12,6 +12,7 @@ import { INVENTORY_SQL } from './migration-2-inventory.js';
 import { SCHEDULES_SQL } from './migration-3-schedules.js';
 import { DECISIONS_SQL } from './migration-4-decisions.js';
 import { SITES_SQL } from './migration-5-sites.js';
+import { FLEET_SCHEDULES_SQL } from './migration-6-fleet-schedules.js';
 
 export interface Migration {
   readonly version: number;
@@ -144,6 +145,11 @@ CREATE INDEX finding_history_finding ON finding_history (finding_id);
     version: 5,
     name: 'sites',
     sql: SITES_SQL,
+  },
+  {
+    version: 6,
+    name: 'fleet schedules',
+    sql: FLEET_SCHEDULES_SQL,
   },
 ];
 

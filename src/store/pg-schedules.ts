@@ -5,7 +5,7 @@ import type Database from 'better-sqlite3';
 import type { Alert, DaemonRecord, LockHolder, LockResult, NewSchedule, Owner, Schedule, ScheduleRun } from '../schedule/types.js';
 import { PgDb } from './pg-db.js';
 import { openPostgresDatabase } from './postgres.js';
-import type { AlertUpdate, FinishRun, NewAlert, ScheduleStore, StartRun } from './schedule-store.js';
+import type { AlertUpdate, FinishRun, NewAlert, RunKey, ScheduleStore, StartRun } from './schedule-store.js';
 import { ScheduleSteps, prepareStatements } from './sqlite-schedules.js';
 import type { Step } from './steps.js';
 
@@ -36,32 +36,36 @@ class PostgresScheduleStore implements ScheduleStore {
     return this.#write(() => this.#steps.addSchedule(s));
   }
 
-  getSchedule(name: string): Promise<Schedule | null> {
-    return this.#read(this.#steps.getSchedule(name));
+  getSchedule(name: string, site?: string): Promise<Schedule | null> {
+    return this.#read(this.#steps.getSchedule(name, site));
   }
 
-  listSchedules(): Promise<Schedule[]> {
-    return this.#read(this.#steps.listSchedules());
+  listSchedules(site?: string): Promise<Schedule[]> {
+    return this.#read(this.#steps.listSchedules(site));
   }
 
   removeSchedule(name: string): Promise<boolean> {
     return this.#write(() => this.#steps.removeSchedule(name));
   }
 
-  acquireLock(name: string, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult> {
-    return this.#write(() => this.#steps.acquireLock(name, owner, now, ttlMs, isDead));
+  acquireLock(key: RunKey, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult> {
+    return this.#write(() => this.#steps.acquireLock(key, owner, now, ttlMs, isDead));
   }
 
-  renewLock(name: string, owner: Owner, now: Date, ttlMs: number): Promise<boolean> {
-    return this.#write(() => this.#steps.renewLock(name, owner, now, ttlMs));
+  renewLock(key: RunKey, owner: Owner, now: Date, ttlMs: number): Promise<boolean> {
+    return this.#write(() => this.#steps.renewLock(key, owner, now, ttlMs));
   }
 
-  releaseLock(name: string, owner: Owner): Promise<void> {
-    return this.#write(() => this.#steps.releaseLock(name, owner));
+  releaseLock(key: RunKey, owner: Owner): Promise<void> {
+    return this.#write(() => this.#steps.releaseLock(key, owner));
   }
 
-  getLock(name: string): Promise<LockHolder | null> {
-    return this.#read(this.#steps.getLock(name));
+  getLock(key: RunKey): Promise<LockHolder | null> {
+    return this.#read(this.#steps.getLock(key));
+  }
+
+  locksOf(name: string): Promise<(LockHolder & { readonly site: string })[]> {
+    return this.#read(this.#steps.locksOf(name));
   }
 
   startRun(run: StartRun): Promise<number | null> {

@@ -1,16 +1,24 @@
 // The repository behind scheduled scans, separate from Store so a backend can offer scans without
 // schedules. Every method is async for the same reason as Store's: a PostgreSQL backend will sit here.
 //
-// The two guarantees live in the store, inside its transactions, because two daemons may share one database:
-// - a cron slot is run at most once: startRun() claims it (compare-and-set on last_slot) and records the run
-//   in one transaction, and the schema refuses a second run row for one (schedule, slot);
-// - one run of a schedule at a time: a lock row names its owner (pid, start ticks, host) and expires unless
-//   renewed; a lock whose owner is dead (isDead) or expired is taken over, and that owner's unfinished runs
+// The two guarantees hold per site (a schedule without a site runs once at every site) and live in the store,
+// inside its transactions, because several daemons may share one database:
+// - a cron slot is run at most once per site: startRun() claims it (compare-and-set on the site's last slot) and
+//   records the run in one transaction, and the schema refuses a second run row for one (schedule, site, slot);
+// - one run of a schedule at a site at a time: a lock row names its owner (pid, start ticks, host) and expires
+//   unless renewed; a lock whose owner is dead (isDead) or expired is taken over, and that owner's unfinished runs
 //   are closed as `abandoned`.
 import type { Alert, ChangeCounts, Channel, DaemonRecord, LockHolder, LockResult, NewSchedule, Owner, RunStatus, RunTrigger, Schedule, ScheduleRun } from '../schedule/types.js';
 
+/** What a lock and a slot belong to: one schedule at one site (a schedule without a site runs at each). */
+export interface RunKey {
+  readonly schedule: string;
+  readonly site: string;
+}
+
 export interface StartRun {
   readonly schedule: string;
+  readonly site: string;
   readonly trigger: RunTrigger;
   /** For a cron run: the slot claimed and the last_slot it was computed from. */
   readonly slot?: { readonly at: string; readonly after: string | null };
@@ -46,21 +54,24 @@ export interface AlertUpdate {
 export interface ScheduleStore {
   /** False when a schedule of that name exists already (nothing is changed). */
   addSchedule(schedule: NewSchedule): Promise<boolean>;
-  getSchedule(name: string): Promise<Schedule | null>;
-  /** By name. */
-  listSchedules(): Promise<Schedule[]>;
+  /** With `site`, lastSlot is that site's: the slot its next run is computed from. */
+  getSchedule(name: string, site?: string): Promise<Schedule | null>;
+  /** By name; with `site`, each lastSlot is that site's. */
+  listSchedules(site?: string): Promise<Schedule[]>;
   /** Deletes the schedule with its runs and lock; false when there was none. */
   removeSchedule(name: string): Promise<boolean>;
 
-  /** Takes the schedule's lock for `owner` unless another live, unexpired owner holds it. */
-  acquireLock(name: string, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult>;
+  /** Takes the lock of the schedule at `site` for `owner` unless another live, unexpired owner holds it. */
+  acquireLock(key: RunKey, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult>;
   /** Extends the lock; false when `owner` no longer holds it (it expired and was taken over). */
-  renewLock(name: string, owner: Owner, now: Date, ttlMs: number): Promise<boolean>;
-  releaseLock(name: string, owner: Owner): Promise<void>;
+  renewLock(key: RunKey, owner: Owner, now: Date, ttlMs: number): Promise<boolean>;
+  releaseLock(key: RunKey, owner: Owner): Promise<void>;
   /** Whoever holds the lock, expired or not; null when nobody does. */
-  getLock(name: string): Promise<LockHolder | null>;
+  getLock(key: RunKey): Promise<LockHolder | null>;
+  /** The holders of the schedule's locks at every site, expired or not. */
+  locksOf(name: string): Promise<(LockHolder & { readonly site: string })[]>;
 
-  /** The run id, or null when the slot was claimed by someone else first (last_slot moved on). */
+  /** The run id, or null when the slot was claimed at that site by someone else first (its last slot moved on). */
   startRun(run: StartRun): Promise<number | null>;
   finishRun(id: number, result: FinishRun): Promise<void>;
   /** Newest first. */

@@ -4,7 +4,7 @@
 import Database from 'better-sqlite3';
 import type { Alert, ChangeCounts, Channel, DaemonRecord, LockHolder, LockResult, NewSchedule, Owner, RunStatus, RunTrigger, Schedule, ScheduleRun } from '../schedule/types.js';
 import type { ScanSettings } from '../cli/scan-job.js';
-import type { AlertUpdate, FinishRun, NewAlert, ScheduleStore, StartRun } from './schedule-store.js';
+import type { AlertUpdate, FinishRun, NewAlert, RunKey, ScheduleStore, StartRun } from './schedule-store.js';
 import { lockError, openSqliteDatabase } from './sqlite.js';
 import { q, runSync, type Step } from './steps.js';
 
@@ -32,6 +32,7 @@ interface LockRow {
 interface RunRow {
   id: number;
   schedule: string;
+  site: string;
   slot: string | null;
   trigger: RunTrigger;
   started_at: string;
@@ -63,6 +64,7 @@ interface DaemonRow {
   token: string;
   pid: number;
   host: string;
+  site: string;
   version: string;
   started_at: string;
   heartbeat_at: string;
@@ -94,6 +96,7 @@ const toHolder = (r: LockRow): LockHolder => ({
 const toRun = (r: RunRow): ScheduleRun => ({
   id: r.id,
   schedule: r.schedule,
+  site: r.site,
   slot: r.slot,
   trigger: r.trigger,
   startedAt: r.started_at,
@@ -125,6 +128,7 @@ const toDaemon = (r: DaemonRow): DaemonRecord => ({
   token: r.token,
   pid: r.pid,
   host: r.host,
+  site: r.site,
   version: r.version,
   startedAt: r.started_at,
   heartbeatAt: r.heartbeat_at,
@@ -139,24 +143,38 @@ export function prepareStatements(db: Database.Database) {
       INSERT INTO schedules (name, cron, timezone, targets, settings, channels, created_at)
       VALUES (@name, @cron, @timezone, @targets, @settings, @channels, @created_at)
       ON CONFLICT (name) DO NOTHING`),
-    schedule: db.prepare<[string], ScheduleRow>('SELECT * FROM schedules WHERE name = ?'),
-    schedules: db.prepare<[], ScheduleRow>('SELECT * FROM schedules ORDER BY name'),
+    // The latest slot any site ran; schedules.last_slot is the one run before schedules were per site
+    // (migration 6), older than every per-site slot.
+    schedules: db.prepare<{ name: string | null }, ScheduleRow>(`
+      SELECT s.name, s.cron, s.timezone, s.targets, s.settings, s.channels, s.created_at,
+        COALESCE((SELECT max(ss.last_slot) FROM schedule_slots ss WHERE ss.schedule = s.name), s.last_slot) AS last_slot
+      FROM schedules s WHERE CAST(@name AS TEXT) IS NULL OR s.name = @name ORDER BY s.name`),
+    // One site's last slot. A site that never ran the schedule has none, so it runs the latest fire time that
+    // is due: another site's run of a slot says nothing about this site.
+    siteSchedules: db.prepare<{ site: string; name: string | null }, ScheduleRow>(`
+      SELECT s.name, s.cron, s.timezone, s.targets, s.settings, s.channels, s.created_at, COALESCE(ss.last_slot, s.last_slot) AS last_slot
+      FROM schedules s LEFT JOIN schedule_slots ss ON ss.schedule = s.name AND ss.site = @site
+      WHERE CAST(@name AS TEXT) IS NULL OR s.name = @name ORDER BY s.name`),
     deleteSchedule: db.prepare<[string]>('DELETE FROM schedules WHERE name = ?'),
-    lock: db.prepare<[string], LockRow>('SELECT * FROM schedule_locks WHERE schedule = ?'),
+    lock: db.prepare<{ schedule: string; site: string }, LockRow>('SELECT * FROM schedule_locks WHERE schedule = @schedule AND site = @site'),
+    locks: db.prepare<[string], LockRow & { site: string }>('SELECT * FROM schedule_locks WHERE schedule = ? ORDER BY site'),
     putLock: db.prepare(`
-      INSERT INTO schedule_locks (schedule, token, pid, pid_start, host, acquired_at, heartbeat_at, expires_at)
-      VALUES (@schedule, @token, @pid, @pid_start, @host, @now, @now, @expires_at)
-      ON CONFLICT (schedule) DO UPDATE SET token = excluded.token, pid = excluded.pid, pid_start = excluded.pid_start, host = excluded.host,
+      INSERT INTO schedule_locks (schedule, site, token, pid, pid_start, host, acquired_at, heartbeat_at, expires_at)
+      VALUES (@schedule, @site, @token, @pid, @pid_start, @host, @now, @now, @expires_at)
+      ON CONFLICT (schedule, site) DO UPDATE SET token = excluded.token, pid = excluded.pid, pid_start = excluded.pid_start, host = excluded.host,
         acquired_at = excluded.acquired_at, heartbeat_at = excluded.heartbeat_at, expires_at = excluded.expires_at`),
-    renewLock: db.prepare(`UPDATE schedule_locks SET heartbeat_at = @now, expires_at = @expires_at WHERE schedule = @schedule AND token = @token`),
-    deleteLock: db.prepare(`DELETE FROM schedule_locks WHERE schedule = @schedule AND token = @token`),
+    renewLock: db.prepare(`
+      UPDATE schedule_locks SET heartbeat_at = @now, expires_at = @expires_at WHERE schedule = @schedule AND site = @site AND token = @token`),
+    deleteLock: db.prepare(`DELETE FROM schedule_locks WHERE schedule = @schedule AND site = @site AND token = @token`),
     abandonRuns: db.prepare(`
       UPDATE schedule_runs SET status = 'abandoned', finished_at = @now, error = @error
-      WHERE schedule = @schedule AND status = 'running' AND pid = @pid AND host = @host`),
-    claimSlot: db.prepare(`UPDATE schedules SET last_slot = @slot WHERE name = @name AND last_slot IS NOT DISTINCT FROM @after`),
+      WHERE schedule = @schedule AND site = @site AND status = 'running' AND pid = @pid AND host = @host`),
+    putSlot: db.prepare(`
+      INSERT INTO schedule_slots (schedule, site, last_slot) VALUES (@name, @site, @slot)
+      ON CONFLICT (schedule, site) DO UPDATE SET last_slot = excluded.last_slot`),
     insertRun: db.prepare(`
-      INSERT INTO schedule_runs (schedule, slot, trigger, started_at, status, pid, host)
-      VALUES (@schedule, @slot, @trigger, @at, 'running', @pid, @host)`),
+      INSERT INTO schedule_runs (schedule, site, slot, trigger, started_at, status, pid, host)
+      VALUES (@schedule, @site, @slot, @trigger, @at, 'running', @pid, @host)`),
     finishRun: db.prepare(`
       UPDATE schedule_runs SET status = @status, scan_id = @scan_id, changes = @changes, error = @error, finished_at = @at
       WHERE id = @id AND status = 'running'`),
@@ -173,8 +191,8 @@ export function prepareStatements(db: Database.Database) {
     alertCounts: db.prepare<[], { status: Alert['status']; n: number }>('SELECT status, count(*) AS n FROM alerts GROUP BY status'),
     failedAlerts: db.prepare<[number], AlertRow>(`SELECT * FROM alerts WHERE status = 'failed' ORDER BY id DESC LIMIT ?`),
     putDaemon: db.prepare(`
-      INSERT INTO daemons (token, pid, host, version, started_at, heartbeat_at, stopped_at, running)
-      VALUES (@token, @pid, @host, @version, @started_at, @heartbeat_at, @stopped_at, @running)
+      INSERT INTO daemons (token, pid, host, site, version, started_at, heartbeat_at, stopped_at, running)
+      VALUES (@token, @pid, @host, @site, @version, @started_at, @heartbeat_at, @stopped_at, @running)
       ON CONFLICT (token) DO UPDATE SET heartbeat_at = excluded.heartbeat_at, stopped_at = excluded.stopped_at,
         running = excluded.running`),
     daemons: db.prepare<[], DaemonRow>('SELECT * FROM daemons ORDER BY heartbeat_at DESC'),
@@ -218,13 +236,14 @@ export class ScheduleSteps {
     return (yield* q(this.#sql.insertSchedule.run(params))).changes === 1;
   }
 
-  *getSchedule(name: string): Step<Schedule | null> {
-    const row = yield* q(this.#sql.schedule.get(name));
+  *getSchedule(name: string, site?: string): Step<Schedule | null> {
+    const [row] = site === undefined ? yield* q(this.#sql.schedules.all({ name })) : yield* q(this.#sql.siteSchedules.all({ site, name }));
     return row ? toSchedule(row) : null;
   }
 
-  *listSchedules(): Step<Schedule[]> {
-    return (yield* q(this.#sql.schedules.all())).map(toSchedule);
+  *listSchedules(site?: string): Step<Schedule[]> {
+    const rows = site === undefined ? yield* q(this.#sql.schedules.all({ name: null })) : yield* q(this.#sql.siteSchedules.all({ site, name: null }));
+    return rows.map(toSchedule);
   }
 
   /** Write. */
@@ -233,40 +252,50 @@ export class ScheduleSteps {
   }
 
   /** Write. */
-  *acquireLock(name: string, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Step<LockResult> {
+  *acquireLock(key: RunKey, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Step<LockResult> {
     const at = now.toISOString();
-    const row = yield* q(this.#sql.lock.get(name));
+    const row = yield* q(this.#sql.lock.get(key));
     const holder = row ? toHolder(row) : null;
     if (holder && holder.token !== owner.token && holder.expiresAt > at && !isDead(holder)) return { acquired: false, holder };
     const stolenFrom = holder && holder.token !== owner.token ? holder : null;
     if (stolenFrom) {
       const why = isDead(stolenFrom) ? 'exited' : 'stopped renewing its lock';
-      yield* q(this.#sql.abandonRuns.run({ schedule: name, pid: stolenFrom.pid, host: stolenFrom.host, now: at, error: `pid ${stolenFrom.pid} on ${stolenFrom.host} ${why} during the run` }));
+      yield* q(this.#sql.abandonRuns.run({ ...key, pid: stolenFrom.pid, host: stolenFrom.host, now: at, error: `pid ${stolenFrom.pid} on ${stolenFrom.host} ${why} during the run` }));
     }
-    yield* q(this.#sql.putLock.run({ schedule: name, token: owner.token, pid: owner.pid, pid_start: owner.start, host: owner.host, now: at, expires_at: new Date(now.getTime() + ttlMs).toISOString() }));
+    yield* q(this.#sql.putLock.run({ ...key, token: owner.token, pid: owner.pid, pid_start: owner.start, host: owner.host, now: at, expires_at: new Date(now.getTime() + ttlMs).toISOString() }));
     return { acquired: true, stolenFrom };
   }
 
   /** Write. */
-  *renewLock(name: string, owner: Owner, now: Date, ttlMs: number): Step<boolean> {
-    const params = { schedule: name, token: owner.token, now: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() };
+  *renewLock(key: RunKey, owner: Owner, now: Date, ttlMs: number): Step<boolean> {
+    const params = { ...key, token: owner.token, now: now.toISOString(), expires_at: new Date(now.getTime() + ttlMs).toISOString() };
     return (yield* q(this.#sql.renewLock.run(params))).changes === 1;
   }
 
   /** Write. */
-  *releaseLock(name: string, owner: Owner): Step<void> {
-    yield* q(this.#sql.deleteLock.run({ schedule: name, token: owner.token }));
+  *releaseLock(key: RunKey, owner: Owner): Step<void> {
+    yield* q(this.#sql.deleteLock.run({ ...key, token: owner.token }));
   }
 
-  *getLock(name: string): Step<LockHolder | null> {
-    const row = yield* q(this.#sql.lock.get(name));
+  *getLock(key: RunKey): Step<LockHolder | null> {
+    const row = yield* q(this.#sql.lock.get(key));
     return row ? toHolder(row) : null;
   }
 
+  *locksOf(name: string): Step<(LockHolder & { readonly site: string })[]> {
+    return (yield* q(this.#sql.locks.all(name))).map((r) => ({ ...toHolder(r), site: r.site }));
+  }
+
   /** Write. */
+  /** Write: the compare-and-set is safe because writes are serialized (see the class comment). */
   *startRun(run: StartRun): Step<number | null> {
-    if (run.slot && (yield* q(this.#sql.claimSlot.run({ name: run.schedule, slot: run.slot.at, after: run.slot.after }))).changes !== 1) return null;
-    const params = { schedule: run.schedule, slot: run.slot?.at ?? null, trigger: run.trigger, at: run.at, pid: run.owner.pid, host: run.owner.host };
+    if (run.slot) {
+      const [current] = yield* q(this.#sql.siteSchedules.all({ site: run.site, name: run.schedule }));
+      if (!current || current.last_slot !== run.slot.after) return null;
+      const params = { name: run.schedule, site: run.site, slot: run.slot.at };
+      yield* q(this.#sql.putSlot.run(params));
+    }
+    const params = { schedule: run.schedule, site: run.site, slot: run.slot?.at ?? null, trigger: run.trigger, at: run.at, pid: run.owner.pid, host: run.owner.host };
     return Number((yield* q(this.#sql.insertRun.run(params))).lastInsertRowid);
   }
 
@@ -313,6 +342,7 @@ export class ScheduleSteps {
       token: d.token,
       pid: d.pid,
       host: d.host,
+      site: d.site,
       version: d.version,
       started_at: d.startedAt,
       heartbeat_at: d.heartbeatAt,
@@ -353,32 +383,36 @@ class SqliteScheduleStore implements ScheduleStore {
     return this.#write(this.#steps.addSchedule(s));
   }
 
-  async getSchedule(name: string): Promise<Schedule | null> {
-    return runSync(this.#steps.getSchedule(name));
+  async getSchedule(name: string, site?: string): Promise<Schedule | null> {
+    return runSync(this.#steps.getSchedule(name, site));
   }
 
-  async listSchedules(): Promise<Schedule[]> {
-    return runSync(this.#steps.listSchedules());
+  async listSchedules(site?: string): Promise<Schedule[]> {
+    return runSync(this.#steps.listSchedules(site));
   }
 
   async removeSchedule(name: string): Promise<boolean> {
     return this.#write(this.#steps.removeSchedule(name));
   }
 
-  async acquireLock(name: string, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult> {
-    return this.#write(this.#steps.acquireLock(name, owner, now, ttlMs, isDead));
+  async acquireLock(key: RunKey, owner: Owner, now: Date, ttlMs: number, isDead: (holder: Owner) => boolean): Promise<LockResult> {
+    return this.#write(this.#steps.acquireLock(key, owner, now, ttlMs, isDead));
   }
 
-  async renewLock(name: string, owner: Owner, now: Date, ttlMs: number): Promise<boolean> {
-    return this.#write(this.#steps.renewLock(name, owner, now, ttlMs));
+  async renewLock(key: RunKey, owner: Owner, now: Date, ttlMs: number): Promise<boolean> {
+    return this.#write(this.#steps.renewLock(key, owner, now, ttlMs));
   }
 
-  async releaseLock(name: string, owner: Owner): Promise<void> {
-    this.#write(this.#steps.releaseLock(name, owner));
+  async releaseLock(key: RunKey, owner: Owner): Promise<void> {
+    this.#write(this.#steps.releaseLock(key, owner));
   }
 
-  async getLock(name: string): Promise<LockHolder | null> {
-    return runSync(this.#steps.getLock(name));
+  async getLock(key: RunKey): Promise<LockHolder | null> {
+    return runSync(this.#steps.getLock(key));
+  }
+
+  async locksOf(name: string): Promise<(LockHolder & { readonly site: string })[]> {
+    return runSync(this.#steps.locksOf(name));
   }
 
   async startRun(run: StartRun): Promise<number | null> {

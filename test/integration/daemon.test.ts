@@ -6,6 +6,7 @@
 import { type ChildProcess } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -62,7 +63,7 @@ const payloads = (): ChangePayload[] => {
   return deliveries().filter((d) => !seen.has(d.headers['x-camaudit-delivery']!) && seen.add(d.headers['x-camaudit-delivery']!)).map((d) => JSON.parse(d.body) as ChangePayload);
 };
 const startDaemon = () => new Child(lab.spawnInScanner(process.execPath, [CLI, 'daemon', '--db', db], { env: { CAMAUDIT_DB: '' } }));
-const runLines = (lines: readonly string[]) => lines.filter((l) => / run \d+ of lab \(cron /.test(l));
+const runLines = (lines: readonly string[]) => lines.filter((l) => / run \d+ of lab at [^ ]+ \(cron /.test(l));
 
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
   const end = Date.now() + ms;
@@ -123,9 +124,17 @@ describe.sequential('camaudit daemon in the lab', () => {
     expect(back.reopenedFindings.map((d) => d.ip)).toEqual([GONE.ip]);
     expect(back.newFindings).toEqual([]);
     expect(back.previousScanId).toBe(gone.scan.id);
-    // Scans with nothing new sent nothing: fewer alerts than runs.
-    const runs = (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete');
-    expect(payloads()).toHaveLength(runs.filter((r) => r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared > 0).length);
+    // Scans with nothing new sent nothing: one alert per run that changed something. A run queues its alert just
+    // before it records its own end, so the daemon may deliver one before `runs` shows it: wait for the record.
+    const changed = async () =>
+      (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete' && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared > 0);
+    await until('every alerted run recorded', async () => {
+      const ids = new Set((await changed()).map((r) => r.scanId));
+      return payloads().every((p) => ids.has(p.scan.id));
+    });
+    const alerted = payloads().map((p) => p.scan.id);
+    const pending = (await changed()).map((r) => r.scanId!).filter((id) => !alerted.includes(id));
+    expect(pending.every((id) => id > Math.max(...alerted))).toBe(true); // only the newest may still be on its way
     expect(runLines(daemon.lines).length).toBeGreaterThan(payloads().length);
   }, 180_000);
 
@@ -167,7 +176,7 @@ describe.sequential('camaudit daemon in the lab', () => {
     expect(run!.id).toBe(inProgress!.id);
     expect(['interrupted', 'complete']).toContain(run!.status);
     expect(run!.scanId).not.toBeNull();
-    expect(await schedules.getLock('lab')).toBeNull();
+    expect(await schedules.getLock({ schedule: 'lab', site: hostname() })).toBeNull();
     const r = await cliInLab(lab, ['daemon', '--status', '--db', db]);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/^daemon: not running \(last seen: pid \d+ on .*, stopped, /);
@@ -177,7 +186,7 @@ describe.sequential('camaudit daemon in the lab', () => {
     const r = await cliInLab(lab, ['schedule', 'run', 'lab', '--db', db]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/^run \d+ of lab \(manual\): scan \d+ complete, \d+ devices, \d+ flagged; changes: \d+ new, \d+ reopened, \d+ gone; /m);
+    expect(r.stdout).toMatch(/^run \d+ of lab at [^ ]+ \(manual\): scan \d+ complete, \d+ devices, \d+ flagged; changes: \d+ new, \d+ reopened, \d+ gone; /m);
     const [run] = await schedules.listRuns({ schedule: 'lab', limit: 1 });
     expect(run).toMatchObject({ trigger: 'manual', slot: null, status: 'complete', pid: expect.any(Number) });
   }, 60_000);

@@ -34,6 +34,7 @@ async function until(what: string, check: () => Promise<boolean> | boolean, ms =
   }
 }
 
+const SITE = hostname();
 const owner = (): Owner => ({ token: randomUUID(), pid: process.pid, start: null, host: hostname() });
 
 async function setup(cron: string, channels: Channel[] = []) {
@@ -86,6 +87,7 @@ function daemon(store: Store, schedules: ScheduleStore, scanner: Scanner, signal
     delivery: { ...DEFAULT_DELIVERY, timeoutMs: 2000 },
     tickMs: 200,
     heartbeatMs: 500,
+    site: SITE,
   };
   return runDaemon(o);
 }
@@ -147,7 +149,7 @@ describe('runDaemon', () => {
       [runs[3]!.scanId, ['198.18.0.16'], []],
     ]);
     expect(log.some((l) => /to command "echo \\"pager offline.*attempt 1\/12 failed: exit 1: pager offline; retrying in 2 s/.test(l))).toBe(true);
-    expect(log.filter((l) => /^run \d+ of office \(cron .*\): scan \d+ complete, \d devices, \d flagged; changes: /.test(l)).length).toBeGreaterThanOrEqual(4);
+    expect(log.filter((l) => /^run \d+ of office at [^ ]+ \(cron .*\): scan \d+ complete, \d devices, \d flagged; changes: /.test(l)).length).toBeGreaterThanOrEqual(4);
     await Promise.all([store.close(), schedules.close()]);
   }, 60_000);
 
@@ -164,12 +166,12 @@ describe('runDaemon', () => {
     const [run] = await schedules.listRuns();
     expect(run).toMatchObject({ status: 'interrupted', error: null });
     expect((await store.getScan(run!.scanId!))).toMatchObject({ status: 'interrupted', deviceCount: 1 });
-    expect(await schedules.getLock('office')).toBeNull();
+    expect(await schedules.getLock({ schedule: 'office', site: SITE })).toBeNull();
     const [me] = await schedules.listDaemons();
     expect(me!.stoppedAt).not.toBeNull();
     expect(log.slice(-3)).toEqual([
       'stopping: interrupting office; what was found is stored',
-      expect.stringMatching(/^run 1 of office \(cron .*\): scan 1 interrupted, 1 devices, 1 flagged; changes: 1 new, 0 reopened, 0 gone; no channel configured; /),
+      expect.stringMatching(/^run 1 of office at [^ ]+ \(cron .*\): scan 1 interrupted, 1 devices, 1 flagged; changes: 1 new, 0 reopened, 0 gone; no channel configured; /),
       'daemon stopped',
     ]);
     await Promise.all([store.close(), schedules.close()]);
@@ -179,8 +181,8 @@ describe('runDaemon', () => {
     const { store, schedules } = await setup('*/2 * * * * *');
     const dead: Owner = { token: 'dead', pid: spawnSync(process.execPath, ['-e', '']).pid!, start: null, host: hostname() };
     const slot = new Date(Math.floor(Date.now() / 2000) * 2000).toISOString(); // the slot due now
-    await schedules.acquireLock('office', dead, new Date(), 30_000, () => false);
-    await schedules.startRun({ schedule: 'office', trigger: 'cron', slot: { at: slot, after: null }, owner: dead, at: new Date().toISOString() });
+    await schedules.acquireLock({ schedule: 'office', site: SITE }, dead, new Date(), 30_000, () => false);
+    await schedules.startRun({ schedule: 'office', site: SITE, trigger: 'cron', slot: { at: slot, after: null }, owner: dead, at: new Date().toISOString() });
     const scanner = fakeScanner(store, [[camera]], 50);
     const stop = new AbortController();
     const log: string[] = [];

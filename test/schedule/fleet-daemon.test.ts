@@ -1,5 +1,5 @@
-// Daemons of a fleet on one PostgreSQL database: each site's daemons run that site's schedules only, and a
-// slot of a schedule runs once however many daemons of its site are up.
+// Daemons of a fleet on one PostgreSQL database: a schedule added without a site runs once per slot at every
+// site, however many daemons of that site are up; one added with a site runs at that site only.
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { describe, expect, it } from 'vitest';
@@ -14,23 +14,23 @@ import { usePg } from '../pg/cluster.js';
 
 const pg = usePg();
 
-const schedule = (site: string) => ({
-  name: `nightly@${site}`,
+const schedule = (name: string, site?: string) => ({
+  name,
   cron: '* * * * * *', // every second
   timezone: 'UTC',
   targets: ['198.18.0.0/24'],
-  settings: { sweep: 'auto' as const, nmapPath: 'nmap', timeout: 1000, site },
+  settings: { sweep: 'auto' as const, nmapPath: 'nmap', timeout: 1000, ...(site === undefined ? {} : { site }) },
   channels: [],
   createdAt: new Date().toISOString(),
 });
 
 describe('daemons of several sites sharing one PostgreSQL database', () => {
-  it('run each site\'s schedules at that site only, each slot once', async () => {
+  it('run a fleet schedule once per slot at each site, and a site\'s own schedule there only', async () => {
     const url = pg.freshDatabase();
     const setup = await openPostgresScheduleStore(url);
-    await setup.addSchedule(schedule('berlin'));
-    await setup.addSchedule(schedule('lyon'));
-    const ran: { daemon: string; schedule: string }[] = [];
+    await setup.addSchedule(schedule('fleet'));
+    await setup.addSchedule(schedule('berlin-only', 'berlin'));
+    const ran: { daemon: string; schedule: string; site: string | undefined }[] = [];
     const stop = new AbortController();
     // Two daemons at berlin and one at lyon, each with its own connections, as on three machines.
     const daemons = await Promise.all(
@@ -39,7 +39,7 @@ describe('daemons of several sites sharing one PostgreSQL database', () => {
         const store = await openPostgresStore(url);
         const schedules = await openPostgresScheduleStore(url);
         const scanner: Scanner = async (s: Schedule) => {
-          ran.push({ daemon: label, schedule: s.name });
+          ran.push({ daemon: label, schedule: s.name, site: s.settings.site });
           await new Promise((r) => setTimeout(r, 300));
           const base = aScanResult({ devices: [hikvisionCamera()] });
           return { scanId: await store.saveScan({ ...base, scan: { ...base.scan, site: s.settings.site } }), status: 'complete' };
@@ -64,24 +64,33 @@ describe('daemons of several sites sharing one PostgreSQL database', () => {
       }),
     );
     try {
-      const enough = async () => (await setup.listRuns()).filter((r) => r.status === 'complete').length >= 6;
+      // Three complete runs of each (schedule, site) pair.
+      const enough = async () => {
+        const done = (await setup.listRuns({ limit: 1000 })).filter((r) => r.status === 'complete');
+        return ['fleet berlin', 'fleet lyon', 'berlin-only berlin'].every((k) => done.filter((r) => `${r.schedule} ${r.site}` === k).length >= 3);
+      };
       for (let t = Date.now(); !(await enough()); await new Promise((r) => setTimeout(r, 100))) {
-        if (Date.now() - t > 45_000) throw new Error('timed out waiting for six runs');
+        if (Date.now() - t > 60_000) throw new Error('timed out waiting for three runs of each schedule at each site');
       }
     } finally {
       stop.abort();
       await Promise.all(daemons.map((d) => d.done));
       await Promise.all(daemons.map((d) => d.close()));
     }
-    expect(ran.filter((r) => r.schedule === 'nightly@berlin').every((r) => r.daemon.startsWith('berlin'))).toBe(true);
-    expect(ran.filter((r) => r.schedule === 'nightly@lyon').every((r) => r.daemon === 'lyon-1')).toBe(true);
-    expect(new Set(ran.map((r) => r.schedule))).toEqual(new Set(['nightly@berlin', 'nightly@lyon']));
-    for (const name of ['nightly@berlin', 'nightly@lyon']) {
-      const slots = (await setup.listRuns({ schedule: name })).map((r) => r.slot);
-      expect(new Set(slots).size).toBe(slots.length);
-    }
+    // Every daemon scanned its own site, and only berlin's daemons ran berlin's schedule.
+    expect(ran.every((r) => r.site === r.daemon.split('-')[0])).toBe(true);
+    expect(ran.filter((r) => r.schedule === 'berlin-only').every((r) => r.daemon.startsWith('berlin'))).toBe(true);
+    expect(new Set(ran.filter((r) => r.schedule === 'fleet').map((r) => r.site))).toEqual(new Set(['berlin', 'lyon']));
+    // Two berlin daemons raced for every berlin slot, yet each slot ran once there: one scan per run record.
+    const runs = await setup.listRuns({ limit: 1000 });
+    expect(ran.length).toBe(runs.length);
+    const keys = runs.map((r) => `${r.schedule} ${r.site} ${r.slot}`);
+    expect(new Set(keys).size).toBe(keys.length);
+    expect(runs.filter((r) => r.schedule === 'fleet' && r.site === 'lyon').every((r) => r.slot !== null)).toBe(true);
     const store = await openPostgresStore(url);
-    expect(new Set((await store.listScans()).map((s) => s.site))).toEqual(new Set(['berlin', 'lyon']));
+    const scans = await store.listScans();
+    expect(new Set(scans.map((s) => s.site))).toEqual(new Set(['berlin', 'lyon']));
+    expect(scans.length).toBe(runs.filter((r) => r.scanId !== null).length);
     await store.close();
     await setup.close();
   }, 90_000);

@@ -2,14 +2,15 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { MIGRATIONS, SCHEMA_VERSION } from '../../src/store/migrations.js';
+import { openSqliteScheduleStore } from '../../src/store/sqlite-schedules.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { useTempDir } from './temp.js';
 
 const newDir = useTempDir();
-// Every table of every migration, sorted: 1 initial, 2 inventory, 3 schedules, 5 sites.
+// Every table of every migration, sorted: 1 initial, 2 inventory, 3 schedules, 5 sites, 6 fleet schedules.
 const TABLES = [
   'alerts', 'asset_history', 'assets', 'camaudit_meta', 'daemons', 'devices', 'finding_history', 'findings', 'observations',
-  'pushed_scans', 'scans', 'schedule_locks', 'schedule_runs', 'schedules',
+  'pushed_scans', 'scans', 'schedule_locks', 'schedule_runs', 'schedule_slots', 'schedules',
 ];
 
 function schemaOf(path: string) {
@@ -58,5 +59,22 @@ describe('migrations', () => {
     new Database(path).close(); // zero bytes
     await (await openSqliteStore(path)).close();
     expect(schemaOf(path).tables).toEqual(TABLES);
+  });
+
+  it('keep a schedule\'s last slot and runs when schedules become per site (5 → 6)', async () => {
+    const path = join(newDir(), 'v5.db');
+    const db = new Database(path);
+    for (const m of MIGRATIONS.filter((m) => m.version <= 5)) db.exec(m.sql);
+    db.pragma('user_version = 5');
+    const slot = '2026-05-01T01:00:00.000Z';
+    db.prepare(`INSERT INTO schedules (name, cron, timezone, targets, settings, channels, created_at, last_slot)
+      VALUES ('office', '0 3 * * *', 'UTC', '[]', '{"sweep":"auto","nmapPath":"nmap","timeout":1000}', '[]', '2026-04-30T00:00:00.000Z', ?)`).run(slot);
+    db.prepare(`INSERT INTO schedule_runs (schedule, slot, trigger, started_at, status, pid, host) VALUES ('office', ?, 'cron', ?, 'complete', 1, 'h')`).run(slot, slot);
+    db.close();
+    const schedules = await openSqliteScheduleStore(path);
+    expect((await schedules.getSchedule('office', 'any-site'))!.lastSlot).toBe(slot); // the upgrade runs nothing extra
+    expect((await schedules.listRuns()).map((r) => [r.site, r.slot])).toEqual([['', slot]]);
+    await schedules.close();
+    expect(schemaOf(path).version).toBe(SCHEMA_VERSION);
   });
 });

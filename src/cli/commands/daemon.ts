@@ -7,7 +7,7 @@ import { readHealth, type Health } from '../../schedule/status.js';
 import { addChannelOptions, channelsFrom, type ChannelFlags } from '../channels.js';
 import { defaultDbPath } from '../options.js';
 import { LOCK_TTL_MS, openScheduleRuntime } from '../schedule-runtime.js';
-import { parseSiteName } from '../../store/sites.js';
+import { defaultSite, parseSiteName } from '../../store/sites.js';
 import { openScheduleStore } from '../store.js';
 import { renderTable } from '../table.js';
 import { VERSION } from '../version.js';
@@ -30,7 +30,7 @@ function printHealth(h: Health, db: string): void {
     lines.push(`daemon: not running${last ? ` (last seen: pid ${last.pid} on ${last.host}, ${last.state}, heartbeat ${last.heartbeatAt})` : ` (none has ever run on ${db})`}`);
   }
   for (const d of live) {
-    lines.push(`daemon: running, pid ${d.pid} on ${d.host}, camaudit ${d.version}, since ${d.startedAt}, heartbeat ${d.heartbeatAt}${d.running.length ? `, running ${d.running.join(', ')}` : ''}`);
+    lines.push(`daemon: running, pid ${d.pid} on ${d.host}${d.site ? ` for site ${d.site}` : ''}, camaudit ${d.version}, since ${d.startedAt}, heartbeat ${d.heartbeatAt}${d.running.length ? `, running ${d.running.join(', ')}` : ''}`);
   }
   if (h.schedules.length) {
     lines.push('');
@@ -62,7 +62,7 @@ async function daemon(flags: DaemonFlags): Promise<void> {
   if (flags.status) return status(flags);
   const channels = channelsFrom(flags, process.env);
   const siteName = flags.site ?? process.env.CAMAUDIT_SITE;
-  const site = siteName ? parseSiteName(siteName, '--site') : undefined;
+  const site = siteName ? parseSiteName(siteName, '--site') : defaultSite();
   const rt = await openScheduleRuntime(flags.db);
   const log = (line: string) => process.stdout.write(`${new Date().toISOString()} ${line}\n`);
   const controller = new AbortController();
@@ -88,7 +88,7 @@ async function daemon(flags: DaemonFlags): Promise<void> {
       delivery: DEFAULT_DELIVERY,
       tickMs: 1000,
       heartbeatMs: HEARTBEAT_MS,
-      ...(site === undefined ? {} : { site }),
+      site,
     });
   } finally {
     process.off('SIGINT', stop).off('SIGTERM', stop);
@@ -104,7 +104,7 @@ export function registerDaemon(program: Command): void {
       'Run the schedules in the database when they are due, one at a time per schedule, and alert on change: new findings, reopened findings and devices that disappeared. SIGTERM or SIGINT stops it after the scans in progress are stored.',
     )
     .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
-    .option('--site <name>', 'run only the schedules added with --site NAME, so each site\'s daemons run its own (default: $CAMAUDIT_SITE; none: every schedule)')
+    .option('--site <name>', 'the site this daemon scans: it runs every schedule added without --site once per fire time for this site, and those added with this --site (default: $CAMAUDIT_SITE, else the host name)')
     .option('--status', 'report health instead: daemons, last and next runs, alert delivery; exit 0 only when a daemon is running')
     .option('--json', 'with --status: JSON instead of text');
   addChannelOptions(command)

@@ -10,6 +10,7 @@ import { currentOwner, ownerIsDead } from '../../schedule/owner.js';
 import { runSchedule } from '../../schedule/run.js';
 import type { Schedule, ScheduleRun } from '../../schedule/types.js';
 import type { ScheduleStore } from '../../store/schedule-store.js';
+import { defaultSite, parseSiteName } from '../../store/sites.js';
 import { addChannelOptions, channelsFrom, type ChannelFlags } from '../channels.js';
 import { defaultDbPath, positiveInt } from '../options.js';
 import { addScanSettingOptions, pickScanSettings, planScan, type ScanSettings } from '../scan-job.js';
@@ -85,6 +86,7 @@ async function list(flags: { db: string; json?: boolean }): Promise<void> {
     if (!all.length) return void process.stdout.write(`no schedules in ${flags.db}; add one with \`camaudit schedule add NAME --cron "0 3 * * *" TARGET\`\n`);
     const table = rows.map(({ schedule: s, nextRun, lastRun }) => [
       s.name,
+      s.settings.site ?? '(every site)',
       s.cron,
       s.timezone,
       s.targets.join(' ') || '(local subnets)',
@@ -92,16 +94,16 @@ async function list(flags: { db: string; json?: boolean }): Promise<void> {
       lastRunText(lastRun),
       s.channels.map(channelLabel).join(', ') || '-',
     ]);
-    process.stdout.write(`${renderTable(['NAME', 'CRON', 'TIMEZONE', 'TARGETS', 'NEXT RUN', 'LAST RUN', 'CHANNELS'], table, 48)}\n`);
+    process.stdout.write(`${renderTable(['NAME', 'SITE', 'CRON', 'TIMEZONE', 'TARGETS', 'NEXT RUN', 'LAST RUN', 'CHANNELS'], table, 48)}\n`);
   });
 }
 
 async function remove(name: string, flags: { db: string }): Promise<void> {
   await withSchedules(flags.db, async (schedules) => {
     await mustGet(schedules, name, flags.db);
-    const holder = await schedules.getLock(name);
-    if (holder && holder.expiresAt > new Date().toISOString() && !ownerIsDead(holder)) {
-      return refuse(`schedule ${name} is running now (pid ${holder.pid} on ${holder.host}); remove it when the run has finished`);
+    const holder = (await schedules.locksOf(name)).find((h) => h.expiresAt > new Date().toISOString() && !ownerIsDead(h));
+    if (holder) {
+      return refuse(`schedule ${name} is running now at site ${holder.site} (pid ${holder.pid} on ${holder.host}); remove it when the run has finished`);
     }
     await schedules.removeSchedule(name);
     process.stdout.write(`schedule ${name} removed (its scans stay in ${flags.db})\n`);
@@ -115,12 +117,12 @@ async function runs(name: string | undefined, flags: { db: string; json?: boolea
     if (flags.json) return void process.stdout.write(`${JSON.stringify(list, null, 2)}\n`);
     if (!list.length) return void process.stdout.write(`no runs yet in ${flags.db}; \`camaudit daemon\` runs schedules when due, \`camaudit schedule run NAME\` now\n`);
     const c = (r: ScheduleRun) => (r.changes ? `${r.changes.newFindings} new, ${r.changes.reopenedFindings} reopened, ${r.changes.disappeared} gone` : '-');
-    const table = list.map((r) => [String(r.id), r.schedule, r.trigger === 'cron' ? (r.slot ?? '-') : 'manual', r.startedAt, r.status, r.scanId === null ? '-' : String(r.scanId), c(r), r.error ?? '']);
-    process.stdout.write(`${renderTable(['RUN', 'SCHEDULE', 'SLOT', 'STARTED', 'STATUS', 'SCAN', 'CHANGES', 'ERROR'], table, 60)}\n`);
+    const table = list.map((r) => [String(r.id), r.schedule, r.site || '-', r.trigger === 'cron' ? (r.slot ?? '-') : 'manual', r.startedAt, r.status, r.scanId === null ? '-' : String(r.scanId), c(r), r.error ?? '']);
+    process.stdout.write(`${renderTable(['RUN', 'SCHEDULE', 'SITE', 'SLOT', 'STARTED', 'STATUS', 'SCAN', 'CHANGES', 'ERROR'], table, 60)}\n`);
   });
 }
 
-async function runNow(name: string, flags: ChannelFlags & { db: string; json?: boolean }): Promise<void> {
+async function runNow(name: string, flags: ChannelFlags & { db: string; json?: boolean; site?: string }): Promise<void> {
   const channels = channelsFrom(flags, process.env);
   const rt = await openScheduleRuntime(flags.db);
   const controller = new AbortController();
@@ -130,7 +132,13 @@ async function runNow(name: string, flags: ChannelFlags & { db: string; json?: b
   };
   process.once('SIGINT', stop).once('SIGTERM', stop);
   try {
-    const schedule = await mustGet(rt.schedules, name, flags.db);
+    const stored = await mustGet(rt.schedules, name, flags.db);
+    const siteName = flags.site ?? process.env.CAMAUDIT_SITE;
+    const here = siteName ? parseSiteName(siteName, '--site') : defaultSite();
+    if (stored.settings.site !== undefined && flags.site !== undefined && here !== stored.settings.site) {
+      throw new UsageError(`schedule ${name} belongs to site ${JSON.stringify(stored.settings.site)}, not ${JSON.stringify(here)}; run it there, or without --site`);
+    }
+    const schedule = { ...stored, settings: { ...stored.settings, site: stored.settings.site ?? here } };
     const log = (line: string) => (flags.json ? process.stderr.write(`camaudit: ${line}\n`) : process.stdout.write(`${line}\n`));
     const ctx = { ...rt, owner: currentOwner(), channels, lockTtlMs: LOCK_TTL_MS, now: () => new Date(), log, signal: controller.signal };
     const r = await runSchedule(ctx, schedule, null);
@@ -162,6 +170,10 @@ Examples:
   $ camaudit schedule add lab --cron "*/15 * * * *" 10.0.9.0/24 --webhook https://hooks.example.org/camaudit --webhook-secret-file /etc/camaudit/hook.key
   $ camaudit schedule list
   $ sudo camaudit schedule run office        run it now, in the foreground
+
+A schedule added without --site belongs to every site: each site's daemon (\`camaudit daemon --site NAME\`)
+runs it once per fire time for its own site, however many daemons share the database. One added with
+--site NAME runs at that site only.
   $ camaudit schedule runs office            what each run found
   $ camaudit schedule remove office`,
     );
@@ -210,6 +222,7 @@ Secrets are never stored: the database holds the path of --webhook-secret-file a
     .summary('run a schedule now, in the foreground, and send its alerts')
     .argument('<name>')
     .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
+    .option('--site <name>', 'for a schedule added without --site: the site this run scans (default: $CAMAUDIT_SITE, else the host name)')
     .option('--json', 'print the run record as JSON');
   addChannelOptions(runCommand)
     .addHelpText(
