@@ -1,25 +1,41 @@
 // Entry point: commander wiring and the single place where errors become messages and exit codes.
+// Each command's module is imported only when that command runs (or for the overall help): a command's
+// dependencies (the scan pipeline, vendor-db, PostgreSQL…) cost the others nothing at start-up.
 import { Command, CommanderError } from 'commander';
 import { DataError, StoreError, UsageError } from '../core/errors.js';
-import { registerDaemon } from './commands/daemon.js';
-import { registerDb } from './commands/db.js';
-import { registerDemo } from './commands/demo.js';
-import { registerDevices } from './commands/devices.js';
-import { registerDiff } from './commands/diff.js';
-import { registerExplain } from './commands/explain.js';
-import { registerExport } from './commands/export.js';
-import { registerFindings } from './commands/findings.js';
-import { registerHistory } from './commands/history.js';
-import { registerLists } from './commands/lists.js';
-import { registerReevaluate } from './commands/reevaluate.js';
-import { registerPolicy } from './commands/policy.js';
-import { registerPush } from './commands/push.js';
-import { registerScan } from './commands/scan.js';
-import { registerScans } from './commands/scans.js';
-import { registerSchedule } from './commands/schedule.js';
 import { VERSION } from './version.js';
 
-export function buildProgram(): Command {
+type Register = (program: Command) => void;
+
+/** In the order `camaudit --help` lists them. */
+const COMMANDS: Record<string, () => Promise<Register>> = {
+  scan: async () => (await import('./commands/scan.js')).registerScan,
+  export: async () => (await import('./commands/export.js')).registerExport,
+  devices: async () => (await import('./commands/devices.js')).registerDevices,
+  scans: async () => (await import('./commands/scans.js')).registerScans,
+  diff: async () => (await import('./commands/diff.js')).registerDiff,
+  findings: async () => (await import('./commands/findings.js')).registerFindings,
+  history: async () => (await import('./commands/history.js')).registerHistory,
+  reevaluate: async () => (await import('./commands/reevaluate.js')).registerReevaluate,
+  explain: async () => (await import('./commands/explain.js')).registerExplain,
+  lists: async () => (await import('./commands/lists.js')).registerLists,
+  policy: async () => (await import('./commands/policy.js')).registerPolicy,
+  db: async () => (await import('./commands/db.js')).registerDb,
+  push: async () => (await import('./commands/push.js')).registerPush,
+  schedule: async () => (await import('./commands/schedule.js')).registerSchedule,
+  daemon: async () => (await import('./commands/daemon.js')).registerDaemon,
+  demo: async () => (await import('./commands/demo.js')).registerDemo,
+};
+
+/**
+ * The program for `argv`: with only the command it names, none for --version, or every command otherwise
+ * (help, a typo that commander answers with "did you mean …?").
+ */
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+  const named = argv[2];
+  const version = named === '-V' || named === '--version';
+  const wanted = named !== undefined && Object.hasOwn(COMMANDS, named) ? [named] : version ? [] : Object.keys(COMMANDS);
+  const registers = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
   const program = new Command('camaudit')
     .version(VERSION)
     .description('Find devices made by restricted vendors (FCC Covered List, NDAA §889 …) on your network, prove what was seen, track removal.')
@@ -40,28 +56,13 @@ Start here:
   $ camaudit schedule add nightly --cron "0 3 * * *" 192.168.1.0/24   then: camaudit daemon
   $ sudo camaudit demo                          a simulated camera network in namespaces, scanned and torn down`,
     );
-  registerScan(program);
-  registerExport(program);
-  registerDevices(program);
-  registerScans(program);
-  registerDiff(program);
-  registerFindings(program);
-  registerHistory(program);
-  registerReevaluate(program);
-  registerExplain(program);
-  registerLists(program);
-  registerPolicy(program);
-  registerDb(program);
-  registerPush(program);
-  registerSchedule(program);
-  registerDaemon(program);
-  registerDemo(program);
+  for (const register of registers) register(program);
   return program;
 }
 
 export async function main(argv: readonly string[]): Promise<void> {
   try {
-    await buildProgram().parseAsync(argv as string[]);
+    await (await buildProgram(argv)).parseAsync(argv as string[]);
   } catch (err) {
     process.exitCode = exitCodeFor(err);
   }

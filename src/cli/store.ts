@@ -3,22 +3,23 @@
 // are stored with each device so exports never need vendor-db again.
 import { UsageError } from '../core/errors.js';
 import type { Knowledge } from '../knowledge/types.js';
-import { hasPassword, isPostgresUrl, redactUrl } from '../store/pg-db.js';
-import { openPostgresScheduleStore } from '../store/pg-schedules.js';
-import { openPostgresStore } from '../store/postgres.js';
+import { hasPassword, isPostgresUrl, redactUrl } from '../store/pg-url.js';
 import type { ScheduleStore } from '../store/schedule-store.js';
 import { openSqliteStore } from '../store/sqlite.js';
 import { openSqliteScheduleStore } from '../store/sqlite-schedules.js';
 import type { EntityNames, Store } from '../store/store.js';
 
-export function openStore(db: string, knowledge?: Knowledge): Promise<Store> {
+// The PostgreSQL backend is imported only when asked for: loading pg costs every SQLite command 0.1-0.3 s.
+export async function openStore(db: string, knowledge?: Knowledge): Promise<Store> {
   const opts: { names?: EntityNames } = knowledge ? { names: (id) => knowledge.entities.get(id)?.name ?? null } : {};
-  return isPostgresUrl(checkDb(db)) ? openPostgresStore(db, opts) : openSqliteStore(db, opts);
+  if (!isPostgresUrl(checkDb(db))) return openSqliteStore(db, opts);
+  return (await import('../store/postgres.js')).openPostgresStore(db, opts);
 }
 
 /** The schedules of the same database. */
-export function openScheduleStore(db: string): Promise<ScheduleStore> {
-  return isPostgresUrl(checkDb(db)) ? openPostgresScheduleStore(db) : openSqliteScheduleStore(db);
+export async function openScheduleStore(db: string): Promise<ScheduleStore> {
+  if (!isPostgresUrl(checkDb(db))) return openSqliteScheduleStore(db);
+  return (await import('../store/pg-schedules.js')).openPostgresScheduleStore(db);
 }
 
 /**

@@ -4,6 +4,7 @@
 import pg from 'pg';
 import { StoreError, errorMessage } from '../core/errors.js';
 import { bind, toPgQuery } from './pg-dialect.js';
+import { redactUrl } from './pg-url.js';
 import { runAsync, type Step } from './steps.js';
 
 /** Serialization failure and deadlock: the transaction is safe to run again from the start. */
@@ -18,32 +19,6 @@ const types = {
   getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
     oid === INT8 ? (v: string) => Number(v) : pg.types.getTypeParser(oid, format ?? 'text')) as typeof pg.types.getTypeParser,
 };
-
-/** A URL with its password replaced, fit for an error message. */
-export function redactUrl(url: string): string {
-  try {
-    const u = new URL(url);
-    if (u.password) u.password = '***';
-    for (const k of ['password', 'sslpassword']) if (u.searchParams.has(k)) u.searchParams.set(k, '***');
-    return hasPassword(url) ? u.toString() : url;
-  } catch {
-    return url.replace(/\/\/([^:/@]*):[^@/]*@/, '//$1:***@').replace(/(password=)[^&]*/gi, '$1***');
-  }
-}
-
-/** True when the URL itself carries a password (user:password@ or ?password=). */
-export function hasPassword(url: string): boolean {
-  try {
-    const u = new URL(url);
-    return u.password !== '' || u.searchParams.has('password') || u.searchParams.has('sslpassword');
-  } catch {
-    return /\/\/[^:/@]*:[^@/]*@|[?&](ssl)?password=/i.test(url);
-  }
-}
-
-export function isPostgresUrl(target: string): boolean {
-  return /^postgres(ql)?:\/\//i.test(target);
-}
 
 export interface RunResult {
   readonly changes: number;

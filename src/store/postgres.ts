@@ -10,7 +10,8 @@ import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan
 import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
 import { MIGRATIONS, SCHEMA_VERSION, SITES_VERSION } from './migrations.js';
-import { PgDb, redactUrl } from './pg-db.js';
+import { PgDb } from './pg-db.js';
+import { redactUrl } from './pg-url.js';
 import { PG_PRELUDE, migrationToPostgres } from './pg-dialect.js';
 import { BACKFILL_SITE_SQL, defaultSite } from './sites.js';
 import type { ScanOrigin } from './push-rows.js';

@@ -1,6 +1,6 @@
 // The SQLite → PostgreSQL rewriting every shared statement and migration goes through, and URL redaction.
 import { describe, expect, it } from 'vitest';
-import { hasPassword, redactUrl } from '../../src/store/pg-db.js';
+import { hasPassword, redactUrl } from '../../src/store/pg-url.js';
 import { bind, migrationToPostgres, toPgQuery } from '../../src/store/pg-dialect.js';
 
 describe('toPgQuery and bind', () => {

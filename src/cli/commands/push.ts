@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { UsageError } from '../../core/errors.js';
-import { isPostgresUrl, redactUrl } from '../../store/pg-db.js';
+import { isPostgresUrl, redactUrl } from '../../store/pg-url.js';
 import { openSqliteStore } from '../../store/sqlite.js';
 import type { Store } from '../../store/store.js';
 import { checkDb, openStore } from '../store.js';
