@@ -37,7 +37,7 @@ describe('usage errors', () => {
     ['a bad daemon webhook', ['daemon', '--webhook', 'hooks.example.org'], /--webhook "hooks\.example\.org"/],
     ['a bad $CAMAUDIT_WEBHOOK_URL', ['daemon'], /CAMAUDIT_WEBHOOK_URL "ftp:\/\/x"/, { CAMAUDIT_WEBHOOK_URL: 'ftp://x' }],
     ['a bad --limit', ['schedule', 'runs', '--limit', 'all'], /"all"/],
-  ])('%s', (_what, args, message, env = {}) => {
+  ])('%s', (_what, args, message, env: Record<string, string> = {}) => {
     const db = join(tmp.dir, 'untouched.db');
     expectUsageError(cliIsolated([...args, '--db', db], env), message);
     expect(existsSync(db)).toBe(false);

@@ -105,8 +105,8 @@ describe('postgres store: many writers', () => {
       const inventory = await stores[0]!.inventory();
       expect(inventory).toHaveLength(6); // three devices at each of two sites
       expect((await stores[0]!.findings()).map((f) => f.status)).toEqual(['open', 'open']);
-      const [{ n }] = await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM observations');
-      expect(Number(n)).toBe(20 * aScanResult().devices.flatMap((d) => d.observations).length);
+      const [count] = await sql<{ n: string }>(url, 'SELECT count(*) AS n FROM observations');
+      expect(Number(count!.n)).toBe(20 * aScanResult().devices.flatMap((d) => d.observations).length);
     } finally {
       await Promise.all(stores.map((s) => s.close()));
     }
