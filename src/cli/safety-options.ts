@@ -34,7 +34,11 @@ function rate(value: string): number {
 
 export function addSafetyOptions(command: Command): Command {
   return command
-    .option('--rate <n>', `probes per second across the scan (default ${DEFAULT_PACE.rate}; nmap gets it as --max-rate)`, rate)
+    .option(
+      '--rate <n>',
+      `probes per second across the scan (default ${DEFAULT_PACE.rate}); host discovery (nmap or the builtin ARP sweep) sends ${DEFAULT_PACE.sweepRate} packets per second of its own, or <n> when that is lower`,
+      rate,
+    )
     .option('--max-time <duration>', 'stop the whole scan after this long (90s, 15m, 2h) and store what was found as interrupted', parseDuration('--max-time'))
     .option('--credentials <file>', 'YAML or JSON file (chmod 600) of ONVIF credentials, each with the CIDRs it may be sent to');
 }

@@ -44,9 +44,7 @@ export async function arpSweep(scope: Scope, addresses: readonly string[], opts:
     for (let i = 0; i < addresses.length && !opts.signal?.aborted; i += batchSize) {
       const batch = addresses.slice(i, i + batchSize);
       for (const ip of batch) {
-        const permit = await scope.admit(ip, opts.signal); // paced by --rate
-        if (!permit) break;
-        permit.release(); // nothing to wait for: the kernel's ARP answer is read from its table
+        if (!(await scope.admitSweep(ip, opts.signal))) break; // the kernel's ARP answer is read from its table
         sock.send(payload, DISCARD_PORT, ip, () => {});
       }
       await sleep(waitMs, opts.signal);

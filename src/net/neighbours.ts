@@ -1,5 +1,6 @@
 // The kernel neighbour (ARP) table: the MACs of on-link hosts that answered ARP.
 import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { normalizeMac } from '../core/mac.js';
 
@@ -68,4 +69,21 @@ async function procArp(): Promise<Neighbour[]> {
 
 export async function readNeighbours(): Promise<Neighbour[]> {
   return (await ipNeigh()) ?? procArp();
+}
+
+/** A neighbour entry stays REACHABLE, held by its timer and never reclaimed, for up to 1.5 × base_reachable_time (30 s). */
+export const NEIGHBOUR_WINDOW_MS = 45_000;
+
+/**
+ * Three quarters of net.ipv4.neigh.default.gc_thresh3, leaving the rest to everything else on the machine. The
+ * setting is readable only in the initial network namespace; elsewhere it is assumed to be the default, 1024.
+ */
+export function neighbourBudget(): number {
+  let cap = 1024;
+  try {
+    cap = Number(readFileSync('/proc/sys/net/ipv4/neigh/default/gc_thresh3', 'utf8')) || cap;
+  } catch {
+    /* inside a namespace, or not Linux */
+  }
+  return Math.max(1, Math.floor((cap * 3) / 4));
 }

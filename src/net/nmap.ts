@@ -34,8 +34,8 @@ const ALLOWED_EXTRA = /^(?:-T[0-5]|--max-retries=\d{1,2}|--min-rate=\d{1,6}|--ma
 export interface NmapLimits {
   /** Addresses inside the targets nmap must not touch (--exclude). */
   readonly exclude?: readonly Range[];
-  /** Packets per second (--max-rate). */
-  readonly maxRate?: number;
+  /** Packets per second, as both --min-rate and --max-rate: a steady pace, not nmap's slow start. */
+  readonly rate?: number;
   readonly extra?: readonly string[];
 }
 
@@ -48,14 +48,17 @@ export function nmapArgs(targets: readonly string[], limits: NmapLimits = {}): s
   const flags = extra.flatMap((a) => (a.includes('=') && !a.startsWith('--') ? a.split('=') : [a]));
   const exclude = (limits.exclude ?? []).flatMap(rangeToCidrs);
   if (exclude.length) flags.push('--exclude', exclude.join(','));
-  if (limits.maxRate !== undefined) flags.push('--max-rate', String(Math.max(1, Math.floor(limits.maxRate))));
+  if (limits.rate !== undefined) {
+    const rate = String(Math.max(1, Math.floor(limits.rate)));
+    flags.push('--min-rate', rate, '--max-rate', rate);
+  }
   return ['-sn', '-n', '-oX', '-', '--stats-every', '1s', ...flags, '--', ...blocks];
 }
 
 export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<NmapSweepResult> {
   let args: string[];
   try {
-    args = nmapArgs(opts.targets, { exclude: scope.excluded, maxRate: scope.pace.rate, extra: opts.extraArgs ?? [] });
+    args = nmapArgs(opts.targets, { exclude: scope.excluded, rate: scope.pace.sweepRate, extra: opts.extraArgs ?? [] });
     // What nmap may touch: the targets minus the exclusions, which go along as --exclude.
     for (const t of opts.targets) {
       if (subtractRanges([parseSpec(t)], [...scope.targets.ranges, ...scope.excluded]).length) throw new Error(`nmap target ${t} is outside the scan targets`);

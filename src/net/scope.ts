@@ -21,6 +21,8 @@ export interface Scope {
   admit(ip: string, signal?: AbortSignal): Promise<Permit | null>;
   /** `checkMulticast`, then wait for the rate limit. Null when `signal` aborts first. */
   admitMulticast(group: string, iface: LocalInterface, signal?: AbortSignal): Promise<Permit | null>;
+  /** `check`, then wait for host discovery's own rate limit (one sweep packet); false when `signal` aborts first. */
+  admitSweep(ip: string, signal?: AbortSignal): Promise<boolean>;
   /** Counts bytes read from `ip`; false once that host's budget for the scan is spent. */
   received(ip: string, bytes: number): boolean;
   /** Addresses inside the target specs that must never be probed (--exclude, ours, network and broadcast). */
@@ -97,6 +99,11 @@ export function createScope(targets: TargetSet, interfaces: readonly LocalInterf
   const asked = targets.specs.map(parseSpec);
   const excluded = subtractRanges(asked, subtractRanges(targets.ranges, never));
   const pacer = createPacer(opts.pace);
+  const onLink = (ip: string): LocalInterface | null => {
+    const n = parseIpv4(ip);
+    if (n === null) return null;
+    return interfaces.find((i) => n >= i.subnet.start && n <= i.subnet.end) ?? null;
+  };
   return {
     targets,
     allows,
@@ -104,22 +111,22 @@ export function createScope(targets: TargetSet, interfaces: readonly LocalInterf
     checkMulticast,
     async admit(ip, signal) {
       check(ip);
-      return pacer.acquire(ip, signal);
+      return pacer.acquire(ip, signal, onLink(ip) !== null);
     },
     async admitMulticast(group, iface, signal) {
       checkMulticast(group, iface);
       return pacer.acquire(null, signal);
+    },
+    async admitSweep(ip, signal) {
+      check(ip);
+      return pacer.sweep(signal);
     },
     // Only target hosts are tracked, so spoofed replies from random sources cannot grow the table.
     received: (ip, bytes) => !allows(ip) || pacer.take(ip, bytes),
     excluded,
     pace: pacer.options,
     multicastInterfaces: overlapping,
-    onLink(ip) {
-      const n = parseIpv4(ip);
-      if (n === null) return null;
-      return interfaces.find((i) => n >= i.subnet.start && n <= i.subnet.end) ?? null;
-    },
+    onLink,
     isLocalAddress: (ip) => local.has(ip),
   };
 }

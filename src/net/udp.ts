@@ -1,5 +1,8 @@
 // UDP probes: send one datagram (unicast to a target, or multicast out of one local interface) and
 // hand every reply to the caller until the deadline. Network trouble comes back as a status.
+// A unicast probe sends from a socket connected to the target, so a host that does not run the service
+// (it answers with an ICMP port unreachable, which Linux reports only to connected sockets) ends the probe
+// at once as `refused` instead of costing the whole deadline.
 import * as dgram from 'node:dgram';
 import type { ProbeStatus } from '../core/types.js';
 import type { LocalInterface } from './interfaces.js';
@@ -38,7 +41,7 @@ export interface UdpProbeOptions {
 }
 
 export interface UdpProbeResult {
-  readonly status: ProbeStatus; // ok: sent; the caller decides whether replies were useful
+  readonly status: ProbeStatus; // ok: sent; the caller decides whether replies were useful. refused: port unreachable
   readonly error?: string;
   readonly replies: number;
 }
@@ -62,6 +65,7 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
   return new Promise((resolve) => {
     const sock = dgram.createSocket({ type: 'udp4', reuseAddr: true });
     const sockets = [sock];
+    let sender: dgram.Socket = sock;
     let groupError: string | undefined;
     let replies = 0;
     let done = false;
@@ -85,7 +89,8 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
     if (opts.signal?.aborted) return finish('skipped', 'aborted');
     opts.signal?.addEventListener('abort', onAbort, { once: true });
 
-    sock.on('error', (err: NodeJS.ErrnoException) => finish(err.code === 'EACCES' || err.code === 'EPERM' ? 'not-permitted' : 'error', err.message));
+    const fail = (err: NodeJS.ErrnoException, what: string) => finish(failureStatus(err.code), `${err.code ?? err.message} ${what}`);
+    sock.on('error', (err: NodeJS.ErrnoException) => fail(err, `on the socket for ${opts.to}:${opts.port}`));
     const onMessage = (via: UdpReply['via']) => (data: Buffer, rinfo: dgram.RemoteInfo) => {
       if (done) return;
       if (data.length > maxBytes) return opts.onDrop?.(`${data.length}-byte reply from ${rinfo.address}, over the ${maxBytes}-byte cap`);
@@ -96,12 +101,9 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
     sock.on('message', onMessage('socket'));
     const send = async (first: boolean) => {
       if (done || (!first && !(await permit.again(opts.signal))) || done) return;
-      sock.send(opts.payload, opts.port, opts.to, (err) => {
-        if (!err) return;
-        const code = (err as NodeJS.ErrnoException).code;
-        // ENETUNREACH on multicast means the interface has no multicast route: say so instead of finding nothing.
-        finish(code === 'ENETUNREACH' || code === 'EHOSTUNREACH' ? 'not-permitted' : 'error', `${code ?? ''} sending to ${opts.to}:${opts.port}`.trim());
-      });
+      const sent = (err: Error | null) => err && fail(err, `sending to ${opts.to}:${opts.port}`);
+      if (sender === sock) sock.send(opts.payload, opts.port, opts.to, sent);
+      else sender.send(opts.payload, sent);
     };
     // Binding to the interface address picks the egress interface for multicast on Linux, even without a multicast route.
     const start = () => {
@@ -116,17 +118,78 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
         sock.setMulticastTTL(1); // link-local discovery only: never routed off the segment
         sock.setMulticastLoopback(false);
       }
-      if (!opts.listen) return start();
-      // Joined before the first send, so a fast answer to the group is not missed. Without the group the
-      // probe still hears direct replies: the failure is reported, not fatal.
-      joinGroup(opts.listen, opts.port, onMessage('group'), (joined, err) => {
-        if (joined) sockets.push(joined);
-        groupError = err;
-        if (done) joined?.close();
-        start();
+      const listen = () => {
+        if (!opts.listen) return start();
+        // Joined before the first send, so a fast answer to the group is not missed. Without the group the
+        // probe still hears direct replies: the failure is reported, not fatal.
+        joinGroup(opts.listen, opts.port, onMessage('group'), (joined, err) => {
+          if (joined) sockets.push(joined);
+          groupError = err;
+          if (done) joined?.close();
+          start();
+        });
+      };
+      if (opts.iface) return listen();
+      connectTo(sock.address().port, opts, onMessage('socket'), (conn) => {
+        if (conn instanceof Error) return fail(conn, `connecting to ${opts.to}:${opts.port}`);
+        if (done) return conn.close();
+        sockets.push(conn);
+        sender = conn;
+        conn.on('error', (e: NodeJS.ErrnoException) => {
+          if (!UNREACHABLE.has(e.code ?? '')) return fail(e, `from ${opts.to}:${opts.port}`);
+          // A port unreachable is the host saying it does not run the service: common, so no message.
+          finish('refused', e.code === 'ECONNREFUSED' ? undefined : `${e.code} from ${opts.to}:${opts.port}`);
+        });
+        listen();
       });
     });
   });
+}
+
+/** What a connected socket reports when an ICMP unreachable comes back for its datagram. */
+const UNREACHABLE: ReadonlySet<string> = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH', 'EHOSTDOWN']);
+
+/** What a local socket error means for the probe. */
+function failureStatus(code: string | undefined): ProbeStatus {
+  switch (code) {
+    case 'EACCES':
+    case 'EPERM':
+    // ENETUNREACH on multicast means the interface has no multicast route: say so instead of finding nothing.
+    case 'ENETUNREACH':
+    case 'EHOSTUNREACH':
+      return 'not-permitted';
+    default:
+      return 'error';
+  }
+}
+
+/**
+ * A second socket on the probe's own port, connected to the target: the kernel hands it the target's replies from
+ * the probed port and its ICMP errors, while the first socket still hears a reply sent from any other port.
+ */
+function connectTo(
+  localPort: number,
+  opts: UdpProbeOptions,
+  onMessage: (data: Buffer, rinfo: dgram.RemoteInfo) => void,
+  done: (connected: dgram.Socket | NodeJS.ErrnoException) => void,
+): void {
+  const c = dgram.createSocket({ type: 'udp4', reuseAddr: true });
+  const fail = (err: NodeJS.ErrnoException) => {
+    try {
+      c.close();
+    } catch {
+      /* never bound */
+    }
+    done(err);
+  };
+  c.once('error', fail);
+  c.once('connect', () => {
+    c.removeListener('error', fail);
+    c.on('message', onMessage);
+    done(c);
+  });
+  // Without a callback, a failed connect is an 'error' event (handled by `fail`).
+  c.bind(localPort, () => c.connect(opts.port, opts.to));
 }
 
 function joinGroup(

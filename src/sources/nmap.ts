@@ -10,7 +10,7 @@ export const nmapSource: DiscoverySource = {
   summary: 'nmap -sn -n: ARP requests on-link, ICMP echo/timestamp and TCP 80/443 probes beyond; needs nmap + root',
   async run(ctx) {
     const res = await runNmapSweep(ctx.scope, {
-      targets: ctx.scope.targets.specs, // --exclude and --max-rate come from the scope
+      targets: ctx.scope.targets.specs, // --exclude and the sweep's rate come from the scope
       timeoutMs: ctx.options.timeouts.sweepMs,
       signal: ctx.signal,
       nmapPath: ctx.options.nmapPath,

@@ -6,12 +6,12 @@ import { nmapArgs, runNmapSweep } from '../../src/net/nmap.js';
 const eth0 = { name: 'eth0', address: '198.18.0.1', prefix: 24, subnet: { start: 3323068416, end: 3323068671 }, mac: null };
 
 describe('nmap arguments', () => {
-  it('passes the scope’s exclusions as --exclude and the rate as --max-rate, targets after --', () => {
-    const scope = createScope(parseTargets(['198.18.0.0/24', '198.19.1.0/24'], { exclude: ['198.18.0.13'] }), [eth0], { pace: { rate: 50 } });
-    expect(nmapArgs(scope.targets.specs, { exclude: scope.excluded, maxRate: scope.pace.rate })).toEqual([
+  it('passes the scope’s exclusions as --exclude and the sweep rate as --min-rate and --max-rate, targets after --', () => {
+    const scope = createScope(parseTargets(['198.18.0.0/24', '198.19.1.0/24'], { exclude: ['198.18.0.13'] }), [eth0], { pace: { sweepRate: 50 } });
+    expect(nmapArgs(scope.targets.specs, { exclude: scope.excluded, rate: scope.pace.sweepRate })).toEqual([
       '-sn', '-n', '-oX', '-', '--stats-every', '1s',
       '--exclude', '198.18.0.0/31,198.18.0.13,198.18.0.255,198.19.1.0,198.19.1.255',
-      '--max-rate', '50',
+      '--min-rate', '50', '--max-rate', '50',
       '--', '198.18.0.0/24', '198.19.1.0/24',
     ]);
   });

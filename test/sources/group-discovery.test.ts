@@ -80,14 +80,20 @@ describe('sadp source (unicast)', () => {
     expect(dropped).toEqual([`unicast reply from ${IMPOSTOR}, not ${DEVICE}`, `SADP from ${DEVICE}: SADP message <Hello> is not a ProbeMatch`]);
   });
 
-  it('reports a device that answers only nonsense as a protocol error, and silence as no reply', async () => {
+  it('reports a device that answers only nonsense as a protocol error, silence as no reply, and a closed port as refused', async () => {
     await responder(DEVICE, SADP_PORT, () => [{ data: Buffer.from('<ProbeMatch><Types>inquiry</Types>') }]);
     const bad = context();
     expect(await probe(sadpSource, bad.ctx)).toEqual({ status: 'protocol-error' });
     expect(bad.emitted).toEqual([]);
     sockets.splice(0).forEach((s) => s.close());
+    await responder(DEVICE, SADP_PORT, () => []);
     const quiet = context();
     expect(await probe(sadpSource, quiet.ctx)).toEqual({ status: 'no-reply' });
+    sockets.splice(0).forEach((s) => s.close());
+    const closed = context();
+    const t0 = performance.now();
+    expect(await probe(sadpSource, closed.ctx)).toEqual({ status: 'refused' });
+    expect(performance.now() - t0).toBeLessThan(200); // the port unreachable, not the 400 ms deadline
   });
 });
 
