@@ -26,7 +26,7 @@ export interface PaceOptions {
   readonly hostBytes: number;
 }
 
-export const DEFAULT_PACE: Omit<PaceOptions, 'neighbours'> = { rate: 300, sweepRate: 1000, perHost: 2, hostBytes: 1024 * 1024 };
+export const DEFAULT_PACE: Omit<PaceOptions, 'neighbours'> = { rate: 1000, sweepRate: 1000, perHost: 2, hostBytes: 1024 * 1024 };
 
 
 /** Leave to talk to one host (or to send one multicast probe). */
