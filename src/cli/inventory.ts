@@ -4,8 +4,8 @@ import { userInfo } from 'node:os';
 import type { Command } from 'commander';
 import { UsageError } from '../core/errors.js';
 import { DEVICE_TYPES, type DeviceType, type ExportDevice, type ExportDocument } from '../core/types.js';
-import { filterDevices, type DeviceFilter } from '../inventory/filter.js';
-import type { ScanRef, Store } from '../store/store.js';
+import { deviceMatches, type DeviceFilter } from '../inventory/filter.js';
+import type { DeviceSource, ScanRef, Store } from '../store/store.js';
 import { oneOf } from './options.js';
 import { openStore } from './store.js';
 
@@ -45,13 +45,28 @@ export function addDeviceFilters(cmd: Command): Command {
     .option('--site <name>', 'only devices of this site (a fleet\'s inventory holds every site\'s)');
 }
 
-/** The latest scan's header and the filtered devices; a UsageError when there is nothing to show. */
-export async function selectDevices(store: Store, flags: DeviceFilterFlags): Promise<ExportDocument> {
-  const filter: DeviceFilter = { flagged: flags.flagged || flags.flaggedOnly, entity: flags.entity, type: flags.type, since: flags.since, site: flags.site };
-  const doc = await store.exportDocument(flags.scan ?? 'latest');
-  if (!doc) throw new UsageError(flags.scan === undefined || flags.scan === 'latest' ? `no scans in ${flags.db} yet; run \`camaudit scan\` first` : `no scan ${flags.scan} in ${flags.db}`);
-  const devices: readonly ExportDevice[] = flags.scan === undefined ? await store.inventory() : doc.devices;
-  return { scan: doc.scan, devices: filterDevices(devices, filter) };
+/** What `devices` and `export` show: the header of the scan asked for (else the latest), where its devices come from, and the filter. */
+export interface DeviceSelection {
+  readonly scan: ExportDocument['scan'];
+  readonly source: DeviceSource;
+  readonly filter: DeviceFilter;
+}
+
+/** The selection the flags make; a UsageError when there is nothing to show. */
+export async function selectDevices(store: Store, flags: DeviceFilterFlags): Promise<DeviceSelection> {
+  const scan = await store.getScan(flags.scan ?? 'latest');
+  if (!scan) throw new UsageError(flags.scan === undefined || flags.scan === 'latest' ? `no scans in ${flags.db} yet; run \`camaudit scan\` first` : `no scan ${flags.scan} in ${flags.db}`);
+  return {
+    scan: { id: scan.id, startedAt: scan.startedAt, finishedAt: scan.finishedAt, targets: scan.targets, status: scan.status },
+    source: flags.scan === undefined ? 'inventory' : scan.id,
+    filter: { flagged: flags.flagged || flags.flaggedOnly, entity: flags.entity, type: flags.type, since: flags.since, site: flags.site },
+  };
+}
+
+/** The selected devices, read as they are iterated (Store.deviceStream: the store serves nothing else meanwhile). */
+export async function* selectedDevices(store: Store, selection: DeviceSelection): AsyncGenerator<ExportDevice> {
+  const matches = deviceMatches(selection.filter);
+  for await (const d of store.deviceStream(selection.source)) if (matches(d)) yield d;
 }
 
 /** The inventory store, with expired exceptions already returned to open. */

@@ -231,3 +231,15 @@ export interface ExportDocument {
   readonly scan: { readonly id: number; readonly startedAt: string; readonly finishedAt: string; readonly targets: readonly string[]; readonly status: 'complete' | 'interrupted' };
   readonly devices: readonly ExportDevice[];
 }
+
+/** What the device filters and the HTML report's counts read of a device. */
+export type TalliedDevice = Pick<ExportDevice, 'flagged' | 'manufacturer' | 'brand' | 'deviceType' | 'site' | 'lastSeen'> & {
+  readonly restriction: Pick<NonNullable<ExportDevice['restriction']>, 'entity' | 'entityName' | 'lists'> | null;
+  readonly finding?: Pick<FindingSummary, 'status'> | null;
+};
+
+/** `count` devices alike in everything a TalliedDevice holds: the report's counts without reading every device. */
+export interface DeviceGroup {
+  readonly device: TalliedDevice;
+  readonly count: number;
+}

@@ -1,6 +1,6 @@
 // The HTML report's per-site summary, for a fleet's inventory: at each site, how many devices, how many
 // flagged, how many findings still ask something of someone. One site (or none recorded) needs no table.
-import type { ExportDevice } from '../core/types.js';
+import type { DeviceGroup } from '../core/types.js';
 import { ACTIVE_STATUSES } from '../inventory/findings.js';
 
 export interface SiteSummary {
@@ -12,21 +12,21 @@ export interface SiteSummary {
 }
 
 /** By site name; devices without a site are left out. */
-export function summariseSites(devices: readonly ExportDevice[]): SiteSummary[] {
+export function summariseSites(groups: readonly DeviceGroup[]): SiteSummary[] {
   const by = new Map<string, { devices: number; flagged: number; active: number }>();
-  for (const d of devices) {
+  for (const { device: d, count } of groups) {
     if (d.site === undefined) continue;
     const s = by.get(d.site) ?? { devices: 0, flagged: 0, active: 0 };
-    s.devices++;
-    if (d.flagged) s.flagged++;
-    if (d.finding && ACTIVE_STATUSES.includes(d.finding.status)) s.active++;
+    s.devices += count;
+    if (d.flagged) s.flagged += count;
+    if (d.finding && ACTIVE_STATUSES.includes(d.finding.status)) s.active += count;
     by.set(d.site, s);
   }
   return [...by].map(([site, s]) => ({ site, ...s })).sort((a, b) => a.site.localeCompare(b.site));
 }
 
-export function sitesSection(devices: readonly ExportDevice[], escape: (text: string) => string): string {
-  const sites = summariseSites(devices);
+export function sitesSection(groups: readonly DeviceGroup[], escape: (text: string) => string): string {
+  const sites = summariseSites(groups);
   if (sites.length < 2) return '';
   const rows = sites
     .map((s) => `<tr><td>${escape(s.site)}</td><td class="num">${s.devices}</td><td class="num">${s.flagged}</td><td class="num">${s.active}</td></tr>`)

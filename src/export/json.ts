@@ -1,36 +1,48 @@
 // JSON export: the output contract (ExportDocument). Objects are rebuilt field by field so the key order
 // is always that of the types in core/types.ts, whatever order the caller's objects were built in.
 import type { EvidenceItem, ExportDevice, ExportDocument, FindingSummary, ListRef, PolicyDecision } from '../core/types.js';
+import { writeAll, type DeviceWriter } from './writer.js';
 
 /** Pretty-printed (2 spaces), stable key order, trailing newline. */
 export function toJson(doc: ExportDocument): string {
-  return [...jsonChunks(doc)].join('');
+  return writeAll(jsonWriter(doc.scan), doc.devices);
 }
 
-/**
- * toJson one device at a time, byte for byte what JSON.stringify(document, null, 2) writes, so an export can be
- * written while its devices are still being read instead of holding the whole document as one string.
- */
-export function* jsonChunks(doc: { readonly scan: ExportDocument['scan']; readonly devices: Iterable<ExportDevice> }): Generator<string> {
-  const { scan } = doc;
+/** toJson a device at a time: byte for byte what JSON.stringify(document, null, 2) writes, and a newline. */
+export function jsonWriter(scan: ExportDocument['scan']): DeviceWriter {
   const head = { id: scan.id, startedAt: scan.startedAt, finishedAt: scan.finishedAt, targets: scan.targets, status: scan.status };
-  yield `{\n  "scan": ${JSON.stringify(head, null, 2).replace(/\n/g, '\n  ')},\n  "devices": [`;
+  const devices = jsonElements(2);
+  return {
+    head: `{\n  "scan": ${JSON.stringify(head, null, 2).replace(/\n/g, '\n  ')},\n  "devices": [`,
+    device: devices.element,
+    tail: () => `${devices.close()}\n}\n`,
+  };
+}
+
+/** `devices --json`: JSON.stringify(devices, null, 2) and a newline, a device at a time. */
+export function jsonArrayWriter(): DeviceWriter {
+  const devices = jsonElements(1);
+  return { head: '[', device: devices.element, tail: () => `${devices.close()}\n` };
+}
+
+/** The devices of an array that JSON.stringify(_, null, 2) indents by `depth` levels, and the array's closing bracket. */
+function jsonElements(depth: number): { element(d: ExportDevice): string; close(): string } {
+  const indent = `\n${'  '.repeat(depth)}`;
   let first = true;
-  for (const d of doc.devices) {
-    // A newline inside a JSON string is written as \n, so every real newline here is indentation.
-    yield `${first ? '' : ','}\n    ${JSON.stringify(orderDevice(d), null, 2).replace(/\n/g, '\n    ')}`;
-    first = false;
-  }
-  yield first ? ']\n}\n' : '\n  ]\n}\n';
+  return {
+    element(d) {
+      // A newline inside a JSON string is written as \n, so every real newline here is indentation.
+      const text = `${first ? '' : ','}${indent}${JSON.stringify(orderDevice(d), null, 2).replace(/\n/g, indent)}`;
+      first = false;
+      return text;
+    },
+    close: () => (first ? ']' : `\n${'  '.repeat(depth - 1)}]`),
+  };
 }
 
 /** One device per line, no document around them (`export --format ndjson`, `devices --ndjson`). */
-export function toNdjson(devices: Iterable<ExportDevice>): string {
-  return [...ndjsonLines(devices)].join('');
-}
-
-export function* ndjsonLines(devices: Iterable<ExportDevice>): Generator<string> {
-  for (const d of devices) yield `${JSON.stringify(orderDevice(d))}\n`;
+export function ndjsonWriter(): DeviceWriter {
+  return { head: '', device: (d) => `${JSON.stringify(orderDevice(d))}\n`, tail: () => '' };
 }
 
 export function orderDevice(d: ExportDevice): ExportDevice {

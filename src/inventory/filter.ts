@@ -1,5 +1,5 @@
 // The filters `devices` and `export` share.
-import type { DeviceType, ExportDevice } from '../core/types.js';
+import type { DeviceType, TalliedDevice } from '../core/types.js';
 
 export interface DeviceFilter {
   readonly flagged?: boolean;
@@ -12,14 +12,13 @@ export interface DeviceFilter {
   readonly site?: string;
 }
 
-export function filterDevices(devices: readonly ExportDevice[], f: DeviceFilter): ExportDevice[] {
+/** The filter as a test of one device (or of a DeviceGroup's representative, so counts filter alike). */
+export function deviceMatches(f: DeviceFilter): (d: TalliedDevice) => boolean {
   const entity = f.entity?.toLowerCase();
-  return devices.filter(
-    (d) =>
-      (!f.flagged || d.flagged) &&
-      (entity === undefined || [d.restriction?.entity, d.manufacturer, d.brand].includes(entity)) &&
-      (f.type === undefined || d.deviceType === f.type) &&
-      (f.since === undefined || (d.lastSeen ?? '') >= f.since) &&
-      (f.site === undefined || d.site === f.site),
-  );
+  return (d) =>
+    (!f.flagged || d.flagged) &&
+    (entity === undefined || [d.restriction?.entity, d.manufacturer, d.brand].includes(entity)) &&
+    (f.type === undefined || d.deviceType === f.type) &&
+    (f.since === undefined || (d.lastSeen ?? '') >= f.since) &&
+    (f.site === undefined || d.site === f.site);
 }

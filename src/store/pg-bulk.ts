@@ -4,7 +4,7 @@
 // The rows are the SQLite store's (sqlite-rows.ts params), so both backends store the same values.
 import type { ScanResult } from '../core/types.js';
 import type { PgDb } from './pg-db.js';
-import { deviceParams, observationParams } from './sqlite-rows.js';
+import { deviceParams, observationParams, type SavedDevice } from './sqlite-rows.js';
 import type { EntityNames } from './store.js';
 
 /** Rows per INSERT: well under PostgreSQL's 65,535 parameters for the widest table. */
@@ -22,13 +22,15 @@ async function insertRows(db: PgDb, table: string, rows: readonly Record<string,
   }
 }
 
-/** Devices and observations of a saved scans row; runs inside the save transaction. */
-export async function insertDevicesBulk(db: PgDb, scanId: number, result: ScanResult, names: EntityNames): Promise<void> {
+/** Devices and observations of a saved scans row, returning the devices rows; runs inside the save transaction. */
+export async function insertDevicesBulk(db: PgDb, scanId: number, result: ScanResult, names: EntityNames): Promise<SavedDevice[]> {
   const n = result.devices.length;
-  if (n === 0) return;
+  if (n === 0) return [];
   const ids = (await db.query("SELECT nextval(pg_get_serial_sequence('devices', 'id')) AS id FROM generate_series(1, ?)", [n], true)).rows.map(
     (r: { id: number }) => r.id,
   );
-  await insertRows(db, 'devices', result.devices.map((d, i) => ({ id: ids[i], ...deviceParams(scanId, d, names) })));
+  const rows = result.devices.map((d, i) => ({ id: ids[i]!, ...deviceParams(scanId, d, names) }));
+  await insertRows(db, 'devices', rows);
   await insertRows(db, 'observations', result.devices.flatMap((d, i) => d.observations.map((o) => observationParams(scanId, ids[i]!, o))));
+  return rows;
 }

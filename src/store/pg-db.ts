@@ -153,6 +153,34 @@ export class PgDb {
     });
   }
 
+  /**
+   * One query's rows, `batch` at a time, through a cursor in a read-only transaction of its own: the server sorts
+   * once and keeps the snapshot, and only a batch is ever in memory here. Holds the connection (every other use
+   * waits) until the iteration ends or is abandoned.
+   */
+  async *cursor(sql: string, args: readonly unknown[], batch = 1000): AsyncGenerator<unknown[]> {
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    await new Promise<void>((start) => void this.serial(() => (start(), held)));
+    let open = false;
+    try {
+      await this.#client.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+      open = true;
+      const { text, values } = bind(toPgQuery(sql), args);
+      await this.#client.query({ text: `DECLARE camaudit_rows NO SCROLL CURSOR FOR ${text}`, values });
+      for (;;) {
+        const { rows } = await this.#client.query(`FETCH ${batch} FROM camaudit_rows`);
+        if (rows.length > 0) yield rows;
+        if (rows.length < batch) break;
+      }
+      open = false;
+      await this.#client.query('COMMIT');
+    } finally {
+      if (open) await this.#client.query('ROLLBACK').catch(() => undefined);
+      release();
+    }
+  }
+
   async close(): Promise<void> {
     await this.#client.end().catch(() => undefined);
   }

@@ -6,7 +6,7 @@
 import type Database from 'better-sqlite3';
 import { StoreError, errorMessage } from '../core/errors.js';
 import type { MergedDevice } from '../core/merge.js';
-import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
+import type { DeviceGroup, ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
 import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
 import { MIGRATIONS, SCHEMA_VERSION, SITES_VERSION } from './migrations.js';
@@ -19,7 +19,9 @@ import { prepareShared } from './statements.js';
 import type { Step } from './steps.js';
 import { StoreSteps, type InsertDevices } from './store-steps.js';
 import { insertDevicesBulk } from './pg-bulk.js';
-import type { EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
+import { deviceRead } from './sqlite-queries.js';
+import { toInventoryDevice, type InventoryRow } from './sqlite-rows.js';
+import type { DeviceSource, EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
 
 export interface PostgresStoreOptions {
   readonly names?: EntityNames;
@@ -142,6 +144,15 @@ export class PostgresStore implements Store {
 
   inventory(): Promise<ExportDevice[]> {
     return this.#read(this.#steps.inventoryDevices());
+  }
+
+  async *deviceStream(source: DeviceSource): AsyncGenerator<ExportDevice> {
+    const { sql, args } = deviceRead(source);
+    for await (const rows of this.#db.cursor(sql, args)) for (const row of rows) yield toInventoryDevice(row as InventoryRow);
+  }
+
+  deviceGroups(source: DeviceSource): Promise<DeviceGroup[]> {
+    return this.#read(this.#steps.deviceGroups(source));
   }
 
   findings(): Promise<FindingRecord[]> {

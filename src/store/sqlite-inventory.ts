@@ -2,18 +2,20 @@
 // moved along the workflow. The decisions are pure (src/inventory/); this file only reads their inputs and
 // writes their outcomes. Every method runs inside a transaction the caller holds.
 import type Database from 'better-sqlite3';
-import type { FindingStatus, JudgedDevice } from '../core/types.js';
-import { changesBetween, factsOf, type FieldChange } from '../inventory/changes.js';
+import type { FindingStatus, JudgedDevice, ListRef } from '../core/types.js';
+import { changesBetween, factsOf, type DeviceFacts, type FieldChange } from '../inventory/changes.js';
 import { afterAbsence, afterExpiry, afterSighting, dayOf, userTransition, type FindingState, type Transition, type UserChange } from '../inventory/findings.js';
 import { identityLabel, matchAssets, scopeKey, type KnownAsset } from '../inventory/identity.js';
 import type { Reevaluated } from '../inventory/types.js';
-import { DEVICE_COLUMNS, deviceParams, toExportDevice, type DeviceRow } from './sqlite-rows.js';
+import { DEVICE_COLUMNS, deviceParams, listIds, toExportDevice, type DeviceRow, type SavedDevice } from './sqlite-rows.js';
 import type { EntityNames } from './store.js';
 import { q, type Step } from './steps.js';
 
 const COLS = DEVICE_COLUMNS.join(', ');
-const D_COLS = DEVICE_COLUMNS.map((c) => `d.${c}`).join(', ');
-const SET_COLS = DEVICE_COLUMNS.filter((c) => c !== 'ip' && c !== 'ip_key').map((c) => `${c} = @${c}`).join(', ');
+const VALUES = DEVICE_COLUMNS.map((c) => `@${c}`).join(', ');
+const setting = (columns: readonly string[]) => columns.map((c) => `${c} = @${c}`).join(', ');
+const SET_ALL = setting(DEVICE_COLUMNS);
+const SET_JUDGED = setting(DEVICE_COLUMNS.filter((c) => c !== 'ip' && c !== 'ip_key'));
 
 interface FindingRow {
   id: number;
@@ -37,10 +39,33 @@ interface ScanMeta {
 
 type WithId = DeviceRow & { id: number };
 
+/** The columns of an assets or devices row that its history (inventory/changes.ts) compares. */
+const FACT_COLUMNS = 'ip, mac, firmware, serial, manufacturer, brand, model, device_type, flagged, restricted_entity, restriction_lists, restriction_basis, restriction_confidence';
+type FactRow = Pick<DeviceRow, 'ip' | 'mac' | 'firmware' | 'serial' | 'manufacturer' | 'brand' | 'model' | 'device_type' | 'flagged' | RestrictionColumn>;
+type RestrictionColumn = 'restricted_entity' | 'restriction_lists' | 'restriction_basis' | 'restriction_confidence';
+
 /** The restriction a finding carries, from a device row. */
-function restrictionOf(row: DeviceRow): { entity: string; lists: string; basis: string; confidence: string } | null {
+function restrictionOf(row: Pick<DeviceRow, RestrictionColumn>): { entity: string; lists: string; basis: string; confidence: string } | null {
   if (row.restricted_entity === null || row.restriction_lists === null || row.restriction_basis === null || row.restriction_confidence === null) return null;
   return { entity: row.restricted_entity, lists: row.restriction_lists, basis: row.restriction_basis, confidence: row.restriction_confidence };
+}
+
+/** factsOf(toExportDevice(row)) without decoding the evidence, which a scan's worth of rows spent seconds on. */
+function factsOfRow(row: FactRow): DeviceFacts {
+  const r = restrictionOf(row);
+  return {
+    ip: row.ip,
+    mac: row.mac,
+    firmware: row.firmware,
+    serial: row.serial,
+    manufacturer: row.manufacturer,
+    brand: row.brand,
+    model: row.model,
+    deviceType: row.device_type,
+    flagged: row.flagged === 1,
+    entity: r?.entity ?? null,
+    lists: r === null ? [] : listIds(JSON.parse(r.lists) as ListRef[]),
+  };
 }
 
 export type Statements = ReturnType<typeof prepare>;
@@ -63,19 +88,20 @@ export function prepare(db: Database.Database) {
     scan: db.prepare<[number], ScanMeta>('SELECT id, site, started_at, status, targets, policy FROM scans WHERE id = ?'),
     pendingScans: db.prepare<[], number>('SELECT id FROM scans WHERE scope IS NULL ORDER BY id').pluck(),
     setScope: db.prepare<[string, number]>('UPDATE scans SET scope = ? WHERE id = ?'),
-    scanDevices: db.prepare<[number], WithId>(`${readRow} FROM devices WHERE scan_id = ? ORDER BY id`),
+    scanDevices: db.prepare<[number], SavedDevice>(`SELECT id, ${COLS} FROM devices WHERE scan_id = ? ORDER BY id`),
     // Identity is per site: the same private address, or a MAC seen at another site, is another device there.
-    // Whole rows, read once per scan: the changes of every device seen again are computed from them.
-    knownAssets: db.prepare<[string], WithId & KnownAsset>(`${readRow}, scope, last_scan_id AS "lastScanId" FROM assets WHERE site = ?`),
+    // Read once per scan, with what the changes of every device seen again are computed from.
+    knownAssets: db.prepare<[string], FactRow & KnownAsset>(`SELECT id, ${FACT_COLUMNS}, scope, last_scan_id AS "lastScanId" FROM assets WHERE site = ?`),
     asset: db.prepare<[number], WithId>(`${readRow} FROM assets WHERE id = ?`),
+    // From the values the save holds rather than from the devices row just written: reading it back cost a lookup per row.
     insertAsset: db.prepare(`
       INSERT INTO assets (identity, scope, site, first_scan_id, last_scan_id, last_device_id, first_seen, last_seen, judged_at, judged_by, policy, ${COLS})
-      SELECT @identity, @scope, @site, @scan_id, @scan_id, d.id, @seen, @seen, @now, 'scan', @policy, ${D_COLS} FROM devices d WHERE d.id = @device_id`),
+      VALUES (@identity, @scope, @site, @scan_id, @scan_id, @device_id, @seen, @seen, @now, 'scan', @policy, ${VALUES})`),
     refreshAsset: db.prepare(`
-      UPDATE assets SET (scope, last_scan_id, last_device_id, last_seen, judged_at, judged_by, policy, ${COLS}) =
-        (SELECT @scope, @scan_id, d.id, @seen, @now, 'scan', @policy, ${D_COLS} FROM devices d WHERE d.id = @device_id)
+      UPDATE assets SET scope = @scope, last_scan_id = @scan_id, last_device_id = @device_id, last_seen = @seen, judged_at = @now,
+        judged_by = 'scan', policy = @policy, ${SET_ALL}
       WHERE id = @asset_id`),
-    rejudgeAsset: db.prepare(`UPDATE assets SET judged_at = @now, judged_by = 'reevaluate', policy = @policy, ${SET_COLS} WHERE id = @asset_id`),
+    rejudgeAsset: db.prepare(`UPDATE assets SET judged_at = @now, judged_by = 'reevaluate', policy = @policy, ${SET_JUDGED} WHERE id = @asset_id`),
     // Once per scan, after every device became the last device of its asset (index assets_last_device).
     linkDevices: db.prepare<[number]>('UPDATE devices SET asset_id = (SELECT a.id FROM assets a WHERE a.last_device_id = devices.id) WHERE scan_id = ?'),
     assetHistory: db.prepare(`INSERT INTO asset_history (asset_id, at, scan_id, field, old_value, new_value) VALUES (@asset_id, @at, @scan_id, @field, @from, @to)`),
@@ -120,14 +146,17 @@ export class InventorySteps {
     return yield* q(this.#sql.pendingScans.all());
   }
 
-  /** Puts a saved scan into the inventory: assets, their history, findings opened, reopened or remediated. */
-  *addScan(scanId: number): Step<void> {
+  /**
+   * Puts a saved scan into the inventory: assets, their history, findings opened, reopened or remediated.
+   * `saved` are the scan's devices rows as just written, in id order; without them they are read back.
+   */
+  *addScan(scanId: number, saved?: readonly SavedDevice[]): Step<void> {
     const sql = this.#sql;
     const scan = yield* q(sql.scan.get(scanId));
     if (!scan) throw new Error(`scan ${scanId} vanished inside its own transaction`);
     const scope = scopeKey(JSON.parse(scan.targets) as string[]);
     const now = this.#now().toISOString();
-    const devices = yield* q(sql.scanDevices.all(scanId));
+    const devices = saved ?? (yield* q(sql.scanDevices.all(scanId)));
     // Read once, not per device: a round trip per device is what a sensor far from a central server pays for.
     const known = yield* q(sql.knownAssets.all(scan.site));
     const matched = matchAssets(devices, known, scope);
@@ -136,13 +165,13 @@ export class InventorySteps {
     const ctx: Context = { at: scan.started_at, actor: null, scanId };
     const by = `scan ${scanId}`;
     for (const [i, device] of devices.entries()) {
-      const params = { scope, scan_id: scanId, device_id: device.id, seen: scan.started_at, now, policy: scan.policy };
+      const params = { ...device, scope, scan_id: scanId, device_id: device.id, seen: scan.started_at, now, policy: scan.policy };
       let assetId = matched[i] ?? null;
       if (assetId === null) {
         assetId = Number((yield* q(sql.insertAsset.run({ ...params, site: scan.site, identity: identityLabel(device) }))).lastInsertRowid);
       } else {
         const before = knownById.get(assetId)!;
-        yield* this.#recordChanges(assetId, changesBetween(factsOf(toExportDevice(before)), factsOf(toExportDevice(device))), scan.started_at, scanId);
+        yield* this.#recordChanges(assetId, changesBetween(factsOfRow(before), factsOfRow(device)), scan.started_at, scanId);
         yield* q(sql.refreshAsset.run({ ...params, asset_id: assetId }));
       }
       // matchAssets gives an asset to one device at most, so the finding read above is still current.

@@ -5,8 +5,9 @@ import type { Basis, Confidence, ListRef, Observation, SourceId } from '../core/
 import type { MergedDevice } from '../core/merge.js';
 import type { ChangeField } from '../inventory/changes.js';
 import type { AssetEvent, FindingEvent, FindingRecord } from '../inventory/types.js';
-import { toInventoryDevice, type InventoryRow } from './sqlite-rows.js';
+import { toInventoryDevice, type GroupRow, type InventoryRow } from './sqlite-rows.js';
 import { q as step, type Step } from './steps.js';
+import type { DeviceSource } from './store.js';
 
 const READ_COLS = ['ip', 'mac', 'mac_source', 'oui_vendor', 'manufacturer', 'manufacturer_name', 'brand', 'brand_name', 'model', 'firmware', 'serial',
   'device_type', 'confidence', 'evidence', 'conflicts', 'flagged', 'restricted_entity', 'restricted_entity_name', 'restriction_lists',
@@ -15,6 +16,27 @@ const cols = (t: string): string => READ_COLS.map((c) => `${t}.${c}`).join(', ')
 const FINDING = `f.id AS finding_id, f.status AS finding_status, f.owner AS finding_owner, f.notes AS finding_notes, f.reason AS finding_reason,
   f.expires_at AS finding_expires_at, f.updated_at AS finding_updated_at`;
 const ORDER = (t: string): string => `ORDER BY ${t}.flagged DESC, ${t}.ip_key, ${t}.ip, ${t}.id`;
+const SCAN_JOIN = 'FROM devices d LEFT JOIN assets a ON a.id = d.asset_id LEFT JOIN findings f ON f.asset_id = a.id WHERE d.scan_id = @scan_id';
+const INVENTORY_JOIN = 'FROM assets a LEFT JOIN findings f ON f.asset_id = a.id';
+
+const SCAN_DEVICES = `
+  SELECT ${cols('d')}, a.id AS asset_id, a.site, a.first_seen, a.last_seen, ${FINDING}
+  ${SCAN_JOIN} AND (@flagged_only = 0 OR d.flagged = 1) ${ORDER('d')}`;
+const INVENTORY_DEVICES = `
+  SELECT ${cols('a')}, a.id AS asset_id, a.site, a.first_seen, a.last_seen, ${FINDING}
+  ${INVENTORY_JOIN} ${ORDER('a')}`;
+
+// Every column a TalliedDevice is made from (toDeviceGroup), and nothing that tells devices apart.
+const GROUPED = (t: string): string => `
+  SELECT ${t}.flagged, ${t}.restricted_entity, ${t}.restricted_entity_name, ${t}.restriction_lists, ${t}.restriction_basis,
+    ${t}.restriction_confidence, ${t}.manufacturer, ${t}.brand, ${t}.device_type, CASE WHEN a.id IS NULL THEN 0 ELSE 1 END AS in_inventory,
+    a.site, a.last_seen, f.status AS finding_status, count(*) AS devices`;
+const GROUP_BY = 'GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13';
+
+/** The statement behind Store.deviceStream: exportDocument's or inventory()'s, read as iterated. */
+export function deviceRead(source: DeviceSource): { sql: string; args: unknown[] } {
+  return source === 'inventory' ? { sql: INVENTORY_DEVICES, args: [] } : { sql: SCAN_DEVICES, args: [{ scan_id: source, flagged_only: 0 }] };
+}
 
 interface FindingListRow extends InventoryRow {
   created_at: string;
@@ -41,13 +63,10 @@ const L2_SOURCES: ReadonlySet<string> = new Set(['nmap', 'neighbours']);
 /** Also run on PostgreSQL through pg-db.ts, so the statements use only SQL both read. */
 export function prepareQueries(db: Database.Database) {
   const q = {
-    scanDevices: db.prepare<{ scan_id: number; flagged_only: 0 | 1 }, InventoryRow>(`
-      SELECT ${cols('d')}, a.id AS asset_id, a.site, a.first_seen, a.last_seen, ${FINDING}
-      FROM devices d LEFT JOIN assets a ON a.id = d.asset_id LEFT JOIN findings f ON f.asset_id = a.id
-      WHERE d.scan_id = @scan_id AND (@flagged_only = 0 OR d.flagged = 1) ${ORDER('d')}`),
-    inventory: db.prepare<[], InventoryRow>(`
-      SELECT ${cols('a')}, a.id AS asset_id, a.site, a.first_seen, a.last_seen, ${FINDING}
-      FROM assets a LEFT JOIN findings f ON f.asset_id = a.id ${ORDER('a')}`),
+    scanDevices: db.prepare<{ scan_id: number; flagged_only: 0 | 1 }, InventoryRow>(SCAN_DEVICES),
+    inventory: db.prepare<[], InventoryRow>(INVENTORY_DEVICES),
+    scanGroups: db.prepare<{ scan_id: number }, GroupRow>(`${GROUPED('d')} ${SCAN_JOIN} ${GROUP_BY}`),
+    inventoryGroups: db.prepare<[], GroupRow>(`${GROUPED('a')} ${INVENTORY_JOIN} ${GROUP_BY}`),
     findings: db.prepare<[], FindingListRow>(`
       SELECT ${cols('a')}, a.id AS asset_id, a.site, a.first_seen, a.last_seen, ${FINDING},
         f.created_at, f.entity, f.lists, f.basis, f.confidence AS f_confidence

@@ -3,6 +3,7 @@
 import type {
   Basis,
   Confidence,
+  DeviceGroup,
   DeviceType,
   EvidenceItem,
   ExportDevice,
@@ -16,6 +17,7 @@ import type {
   SourceId,
   SourceRun,
   StoredScan,
+  TalliedDevice,
 } from '../core/types.js';
 import { ipSortKey } from './ip-key.js';
 import { defaultSite } from './sites.js';
@@ -97,7 +99,7 @@ export function deviceParams(scanId: number, device: JudgedDevice, names: Entity
     relabel: a.relabel ? JSON.stringify(a.relabel) : null,
     evidence: JSON.stringify(a.evidence),
     conflicts: JSON.stringify(a.conflicts),
-    flagged: r === null ? 0 : 1,
+    flagged: r === null ? (0 as const) : (1 as const),
     restricted_entity: r?.entity ?? null,
     restricted_entity_name: r === null ? null : names(r.entity),
     restriction_lists: r === null ? null : JSON.stringify(r.lists),
@@ -107,6 +109,9 @@ export function deviceParams(scanId: number, device: JudgedDevice, names: Entity
     decided_by: device.decidedBy ? JSON.stringify(device.decidedBy) : null,
   };
 }
+
+/** A devices row as saved, with its id: what the inventory update works from. */
+export type SavedDevice = Omit<ReturnType<typeof deviceParams>, 'scan_id'> & { id: number };
 
 export function observationParams(scanId: number, deviceId: number, o: Observation) {
   return { scan_id: scanId, device_id: deviceId, source: o.source, ip: o.ip, key: o.key, value: o.value, detail: o.detail, at: o.at };
@@ -151,7 +156,9 @@ export function toExportDevice(row: DeviceRow): ExportDevice {
   };
 }
 
-function toExportRestriction(row: DeviceRow): ExportDevice['restriction'] {
+type RestrictionColumns = 'restricted_entity' | 'restricted_entity_name' | 'restriction_lists' | 'restriction_basis' | 'restriction_confidence';
+
+function toExportRestriction(row: Pick<DeviceRow, RestrictionColumns>): ExportDevice['restriction'] {
   // The schema guarantees all restriction columns are set together; testing each keeps the types honest.
   if (row.restricted_entity === null || row.restriction_lists === null || row.restriction_basis === null || row.restriction_confidence === null) {
     return null;
@@ -160,11 +167,16 @@ function toExportRestriction(row: DeviceRow): ExportDevice['restriction'] {
   return {
     entity: row.restricted_entity,
     entityName: row.restricted_entity_name ?? row.restricted_entity,
-    lists: [...new Set(citations.map((c) => c.id))], // one list can name an entity in more than one row
+    lists: listIds(citations),
     citations,
     basis: row.restriction_basis as Basis,
     confidence: row.restriction_confidence as Confidence,
   };
+}
+
+/** The lists a restriction's citations come from: one list can name an entity in more than one row. */
+export function listIds(citations: readonly ListRef[]): string[] {
+  return [...new Set(citations.map((c) => c.id))];
 }
 
 /** The judged-device columns shared by `devices` (one scan's judgement) and `assets` (the current one). */
@@ -194,6 +206,31 @@ export function toInventoryDevice(row: InventoryRow): ExportDevice {
   const device = toExportDevice(row);
   if (row.asset_id === null || row.first_seen === null || row.last_seen === null) return device;
   return { ...device, assetId: row.asset_id, ...(row.site === null ? {} : { site: row.site }), firstSeen: row.first_seen, lastSeen: row.last_seen, finding: toFindingSummary(row) };
+}
+
+/** A row of the grouped device reads (sqlite-queries.ts): the columns toInventoryDevice reads for a TalliedDevice. */
+export interface GroupRow extends Pick<DeviceRow, RestrictionColumns | 'flagged' | 'manufacturer' | 'brand' | 'device_type'> {
+  /** 0 for a scan's device that no asset holds. */
+  in_inventory: 0 | 1;
+  site: string | null;
+  last_seen: string | null;
+  finding_status: string | null;
+  devices: number;
+}
+
+/** As toInventoryDevice would make each of the group's devices, cut to a TalliedDevice. */
+export function toDeviceGroup(row: GroupRow): DeviceGroup {
+  const device: TalliedDevice = {
+    flagged: row.flagged === 1,
+    manufacturer: row.manufacturer,
+    brand: row.brand,
+    deviceType: row.device_type as DeviceType,
+    restriction: toExportRestriction(row),
+  };
+  // Assets' site and last_seen are NOT NULL, and so is a finding's status: a null says there is no asset or finding.
+  if (row.in_inventory === 0 || row.last_seen === null) return { device, count: row.devices };
+  const finding = row.finding_status === null ? null : { status: row.finding_status as FindingStatus };
+  return { device: { ...device, ...(row.site === null ? {} : { site: row.site }), lastSeen: row.last_seen, finding }, count: row.devices };
 }
 
 function toFindingSummary(row: InventoryRow): FindingSummary | null {

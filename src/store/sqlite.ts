@@ -6,7 +6,7 @@ import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, errorMessage } from '../core/errors.js';
 import type { MergedDevice } from '../core/merge.js';
-import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
+import type { DeviceGroup, ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
 import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
 import { MIGRATIONS, SCHEMA_VERSION, SITES_VERSION } from './migrations.js';
@@ -15,7 +15,9 @@ import { runSync } from './steps.js';
 import type { ScanOrigin } from './push-rows.js';
 import { prepareShared } from './statements.js';
 import { StoreSteps } from './store-steps.js';
-import type { EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
+import { deviceRead } from './sqlite-queries.js';
+import { toInventoryDevice, type InventoryRow } from './sqlite-rows.js';
+import type { DeviceSource, EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
 
 export interface SqliteStoreOptions {
   /** Entity display names, stored with each device at save time. Without it, names are null. */
@@ -162,6 +164,15 @@ class SqliteStore implements Store {
 
   async inventory(): Promise<ExportDevice[]> {
     return runSync(this.#steps.inventoryDevices());
+  }
+
+  async *deviceStream(source: DeviceSource): AsyncGenerator<ExportDevice> {
+    const { sql, args } = deviceRead(source);
+    for (const row of this.#db.prepare<unknown[], InventoryRow>(sql).iterate(...args)) yield toInventoryDevice(row);
+  }
+
+  async deviceGroups(source: DeviceSource): Promise<DeviceGroup[]> {
+    return runSync(this.#steps.deviceGroups(source));
   }
 
   async findings(): Promise<FindingRecord[]> {

@@ -3,19 +3,19 @@
 // transaction, which the driver opens around the step.
 import { randomUUID } from 'node:crypto';
 import type { MergedDevice } from '../core/merge.js';
-import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
+import type { DeviceGroup, ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
 import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
 import { InventorySteps } from './sqlite-inventory.js';
 import { toScanResult, type ScanOrigin } from './push-rows.js';
 import { assetEvents, findingRecords, latestSightings, type Queries } from './sqlite-queries.js';
-import { deviceParams, observationParams, scanParams, toInventoryDevice, toStoredScan } from './sqlite-rows.js';
+import { deviceParams, observationParams, scanParams, toDeviceGroup, toInventoryDevice, toStoredScan, type SavedDevice } from './sqlite-rows.js';
 import type { SharedStatements } from './statements.js';
 import { q, type Step } from './steps.js';
-import type { EntityNames, ExportOptions, ScanRef } from './store.js';
+import type { DeviceSource, EntityNames, ExportOptions, ScanRef } from './store.js';
 
 /** Writes a saved scan's devices and observations its own faster way (pg-bulk.ts); inside the save transaction. */
-export type InsertDevices = (scanId: number, result: ScanResult, names: EntityNames) => Promise<void>;
+export type InsertDevices = (scanId: number, result: ScanResult, names: EntityNames) => Promise<SavedDevice[]>;
 
 export class StoreSteps {
   readonly #sql: SharedStatements['sql'];
@@ -38,25 +38,25 @@ export class StoreSteps {
 
   /** Write. The scan and its inventory update: all of it or none of it. */
   *saveScan(result: ScanResult): Step<number> {
-    const id = yield* this.insertScan(result);
-    yield* this.inventory.addScan(id);
-    return id;
+    const { scanId, devices } = yield* this.insertScan(result);
+    yield* this.inventory.addScan(scanId, devices);
+    return scanId;
   }
 
-  /** The scan's own rows, without the inventory update. */
-  *insertScan(result: ScanResult, names: EntityNames = this.#names): Step<number> {
+  /** The scan's own rows, without the inventory update; returns its id and its devices rows. */
+  *insertScan(result: ScanResult, names: EntityNames = this.#names): Step<{ scanId: number; devices: SavedDevice[] }> {
     const now = this.#now().toISOString();
     const sql = this.#sql;
     const scanId = Number((yield* q(sql.insertScan.run(scanParams(result, now)))).lastInsertRowid);
-    if (this.#insertDevices) {
-      yield* q(this.#insertDevices(scanId, result, names));
-      return scanId;
-    }
+    if (this.#insertDevices) return { scanId, devices: yield* q(this.#insertDevices(scanId, result, names)) };
+    const devices: SavedDevice[] = [];
     for (const device of result.devices) {
-      const deviceId = Number((yield* q(sql.insertDevice.run(deviceParams(scanId, device, names)))).lastInsertRowid);
-      for (const o of device.observations) yield* q(sql.insertObservation.run(observationParams(scanId, deviceId, o)));
+      const row = deviceParams(scanId, device, names);
+      const id = Number((yield* q(sql.insertDevice.run(row))).lastInsertRowid);
+      for (const o of device.observations) yield* q(sql.insertObservation.run(observationParams(scanId, id, o)));
+      devices.push({ ...row, id });
     }
-    return scanId;
+    return { scanId, devices };
   }
 
   *getScan(ref: ScanRef): Step<StoredScan | null> {
@@ -81,6 +81,11 @@ export class StoreSteps {
 
   *inventoryDevices(): Step<ExportDevice[]> {
     return (yield* q(this.#q.inventory.all())).map(toInventoryDevice);
+  }
+
+  *deviceGroups(source: DeviceSource): Step<DeviceGroup[]> {
+    const rows = source === 'inventory' ? yield* q(this.#q.inventoryGroups.all()) : yield* q(this.#q.scanGroups.all({ scan_id: source }));
+    return rows.map(toDeviceGroup);
   }
 
   *findings(): Step<FindingRecord[]> {
@@ -137,10 +142,10 @@ export class StoreSteps {
   *importScan(result: ScanResult, names: EntityNames, origin: ScanOrigin): Step<{ id: number; added: boolean }> {
     const known = yield* q(this.#push.imported.get(origin.source, origin.scanId));
     if (known !== undefined) return { id: known, added: false };
-    const id = yield* this.insertScan(result, names);
-    yield* this.inventory.addScan(id);
-    yield* q(this.#push.recordImport.run(origin.source, origin.scanId, id, this.#now().toISOString()));
-    return { id, added: true };
+    const { scanId, devices } = yield* this.insertScan(result, names);
+    yield* this.inventory.addScan(scanId, devices);
+    yield* q(this.#push.recordImport.run(origin.source, origin.scanId, scanId, this.#now().toISOString()));
+    return { id: scanId, added: true };
   }
 
   *#resolve(ref: ScanRef): Step<number | null> {

@@ -1,6 +1,6 @@
 // The repository the CLI talks to. Every method is async and nothing backend-specific crosses this
 // interface, so the SQLite and PostgreSQL stores sit behind it alike.
-import type { ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
+import type { DeviceGroup, ExportDevice, ExportDocument, JudgedDevice, ScanResult, StoredScan } from '../core/types.js';
 import type { MergedDevice } from '../core/merge.js';
 import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
@@ -8,6 +8,9 @@ import type { ScanOrigin } from './push-rows.js';
 
 /** A scan id, or the most recently saved scan. */
 export type ScanRef = number | 'latest';
+
+/** Where devices are read from: a scan (its devices as it judged them) or the inventory (each asset as it is now). */
+export type DeviceSource = number | 'inventory';
 
 export interface ExportOptions {
   readonly flaggedOnly?: boolean;
@@ -32,6 +35,13 @@ export interface Store {
   exportDocument(ref: ScanRef, opts?: ExportOptions): Promise<ExportDocument | null>;
   /** One device per asset in its current state (same order as exportDocument). */
   inventory(): Promise<ExportDevice[]>;
+  /**
+   * exportDocument's devices (a scan id) or inventory()'s, in their order, read while they are iterated so memory
+   * holds a few at a time. The store serves nothing else until the iteration ends or is abandoned.
+   */
+  deviceStream(source: DeviceSource): AsyncIterable<ExportDevice>;
+  /** The same devices counted by everything a TalliedDevice holds, in no particular order. */
+  deviceGroups(source: DeviceSource): Promise<DeviceGroup[]>;
   findings(): Promise<FindingRecord[]>;
   /** Asset ids whose id, current IP or MAC is `ref`. */
   findAssets(ref: string): Promise<number[]>;

@@ -3,7 +3,8 @@
 import { describe, expect, it } from 'vitest';
 import type { ExportDevice, ExportDocument } from '../../src/core/types.js';
 import { toCsv } from '../../src/export/csv.js';
-import { toJson, toNdjson } from '../../src/export/json.js';
+import { ndjsonWriter, toJson } from '../../src/export/json.js';
+import { writeAll } from '../../src/export/writer.js';
 import { openSqliteStore } from '../../src/store/sqlite.js';
 import { aScanResult, entityNames, hikvisionCamera, routedHost } from '../store/builders.js';
 
@@ -59,6 +60,6 @@ describe('export golden files', () => {
   });
 
   it('NDJSON of the same inventory', async () => {
-    await expect(toNdjson((await inventory()).devices)).toMatchFileSnapshot('../golden/inventory.ndjson');
+    await expect(writeAll(ndjsonWriter(), (await inventory()).devices)).toMatchFileSnapshot('../golden/inventory.ndjson');
   });
 });

@@ -16,7 +16,7 @@ async function fleet() {
     const [lyon] = (await store.findings()).filter((f) => f.device.site === 'lyon');
     await store.changeFinding(lyon!.id, { status: 'remediated', note: 'replaced' }, 'ada');
     const doc = (await store.exportDocument('latest'))!;
-    return { devices: await store.inventory(), doc, scans: await store.listScans() };
+    return { devices: await store.inventory(), groups: await store.deviceGroups('inventory'), doc, scans: await store.listScans() };
   } finally {
     await store.close();
   }
@@ -24,8 +24,8 @@ async function fleet() {
 
 describe('HTML report: per-site summary', () => {
   it('counts devices, flags and findings still open at each site', async () => {
-    const { devices } = await fleet();
-    expect(summariseSites(devices)).toEqual([
+    const { groups } = await fleet();
+    expect(summariseSites(groups)).toEqual([
       { site: 'berlin <main>', devices: 3, flagged: 1, active: 1 },
       { site: 'lyon', devices: 2, flagged: 1, active: 0 },
     ]);

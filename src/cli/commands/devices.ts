@@ -1,10 +1,12 @@
 // `camaudit devices`: the inventory (or one scan) as a table, JSON or NDJSON.
 import type { Command } from 'commander';
 import type { ExportDevice } from '../../core/types.js';
-import { orderDevice, toNdjson } from '../../export/json.js';
-import { addDeviceFilters, openInventory, selectDevices, shortTime, type DeviceFilterFlags } from '../inventory.js';
+import { jsonArrayWriter, ndjsonWriter } from '../../export/json.js';
+import { writeChunks } from '../../export/writer.js';
+import { addDeviceFilters, openInventory, selectDevices, selectedDevices, shortTime, type DeviceFilterFlags } from '../inventory.js';
 import { defaultDbPath } from '../options.js';
 import { renderTable } from '../table.js';
+import { writeStdout } from '../write-out.js';
 
 interface DevicesFlags extends DeviceFilterFlags {
   json?: boolean;
@@ -52,10 +54,12 @@ ID is the device's inventory id (camaudit history ID shows how it changed).`,
     .action(async (flags: DevicesFlags) => {
       const store = await openInventory(flags.db);
       try {
-        const { devices } = await selectDevices(store, flags);
-        if (flags.ndjson) return void process.stdout.write(toNdjson(devices));
-        if (flags.json) return void process.stdout.write(`${JSON.stringify(devices.map(orderDevice), null, 2)}\n`);
-        process.stdout.write(`${renderTable(DEVICE_HEADER, devices.map(deviceRow), 32)}\n`);
+        const devices = selectedDevices(store, await selectDevices(store, flags));
+        if (flags.ndjson || flags.json) return void (await writeStdout(writeChunks(flags.ndjson ? ndjsonWriter() : jsonArrayWriter(), devices)));
+        // A table's columns are as wide as their widest cell: every row is needed before the first is written.
+        const rows: string[][] = [];
+        for await (const d of devices) rows.push(deviceRow(d));
+        process.stdout.write(`${renderTable(DEVICE_HEADER, rows, 32)}\n`);
       } finally {
         await store.close();
       }

@@ -1,23 +1,35 @@
 // `camaudit export`: the inventory (or one scan) as JSON, NDJSON, CSV or an HTML report, to stdout or a file.
-import { writeFileSync } from 'node:fs';
 import type { Command } from 'commander';
-import { UsageError } from '../../core/errors.js';
-import type { ExportDocument } from '../../core/types.js';
-import { toCsv } from '../../export/csv.js';
-import { toHtml } from '../../export/html.js';
-import { toJson, toNdjson } from '../../export/json.js';
+import type { ExportDevice } from '../../core/types.js';
+import { csvWriter } from '../../export/csv.js';
+import { htmlWriter } from '../../export/html.js';
+import { jsonWriter, ndjsonWriter } from '../../export/json.js';
+import { writeChunks, type DeviceWriter } from '../../export/writer.js';
+import { deviceMatches } from '../../inventory/filter.js';
 import type { Store } from '../../store/store.js';
-import { addDeviceFilters, openInventory, selectDevices, type DeviceFilterFlags } from '../inventory.js';
+import { addDeviceFilters, openInventory, selectDevices, selectedDevices, type DeviceFilterFlags, type DeviceSelection } from '../inventory.js';
 import { defaultDbPath, oneOf } from '../options.js';
+import { writeFile, writeStdout } from '../write-out.js';
 
 export { scanRefOption as scanRef } from '../inventory.js';
 
 type Format = 'json' | 'ndjson' | 'csv' | 'html';
-const FORMATS: Record<Format, (doc: ExportDocument, store: Store) => Promise<string> | string> = {
-  json: toJson,
-  ndjson: (doc) => toNdjson(doc.devices),
-  csv: toCsv,
-  html: async (doc, store) => toHtml({ title: 'Restricted-vendor device audit', generatedAt: new Date().toISOString(), document: doc, scans: await store.listScans() }),
+/** A format's writer; `devices`, when the format knows how many devices it holds without being given them all. */
+interface Output {
+  readonly writer: DeviceWriter;
+  readonly devices?: number;
+}
+// Whatever a format needs before its first device is read here, before the devices' stream takes the store.
+const FORMATS: Record<Format, (selection: DeviceSelection, store: Store) => Promise<Output> | Output> = {
+  json: (selection) => ({ writer: jsonWriter(selection.scan) }),
+  ndjson: () => ({ writer: ndjsonWriter() }),
+  csv: () => ({ writer: csvWriter() }),
+  html: async ({ scan, source, filter }, store) => {
+    const matches = deviceMatches(filter);
+    const groups = (await store.deviceGroups(source)).filter((g) => matches(g.device));
+    const head = { title: 'Restricted-vendor device audit', generatedAt: new Date().toISOString(), scan, scans: await store.listScans() };
+    return { writer: htmlWriter(head, groups), devices: groups.reduce((n, g) => n + g.count, 0) };
+  },
 };
 
 interface ExportFlags extends DeviceFilterFlags {
@@ -51,18 +63,23 @@ CSV cells that a spreadsheet would run as formulas are prefixed with ' (device s
     .action(async (flags: ExportFlags) => {
       const store = await openInventory(flags.db);
       try {
-        const doc = await selectDevices(store, flags);
-        const text = await FORMATS[flags.format](doc, store);
-        if (!flags.output) return void process.stdout.write(text);
-        try {
-          writeFileSync(flags.output, text);
-        } catch (err) {
-          throw new UsageError(`cannot write ${JSON.stringify(flags.output)}: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
-        }
-        const what = flags.scan === undefined ? 'the inventory' : `scan ${doc.scan.id}`;
-        process.stderr.write(`camaudit: wrote ${doc.devices.length} devices of ${what} to ${flags.output}\n`);
+        const selection = await selectDevices(store, flags);
+        const output = await FORMATS[flags.format](selection, store);
+        let read = 0;
+        const chunks = writeChunks(output.writer, counted(selectedDevices(store, selection), () => read++));
+        if (!flags.output) return void (await writeStdout(chunks));
+        await writeFile(flags.output, chunks);
+        const what = flags.scan === undefined ? 'the inventory' : `scan ${selection.scan.id}`;
+        process.stderr.write(`camaudit: wrote ${output.devices ?? read} devices of ${what} to ${flags.output}\n`);
       } finally {
         await store.close();
       }
     });
+}
+
+async function* counted(devices: AsyncIterable<ExportDevice>, count: () => void): AsyncGenerator<ExportDevice> {
+  for await (const d of devices) {
+    count();
+    yield d;
+  }
 }

@@ -1,0 +1,77 @@
+// Writing an export while it is made: pieces gathered into large writes, and nothing more asked of the reader
+// while the stream's buffer is full (until 'drain'), so memory holds a buffer rather than the whole document.
+import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
+import type { Writable } from 'node:stream';
+import { UsageError } from '../core/errors.js';
+
+const WRITE_AT = 64 * 1024;
+
+/** The output stream failed, as opposed to whatever produced the chunks (the store). */
+class OutputError extends Error {
+  constructor(readonly reason: NodeJS.ErrnoException) {
+    super(reason.message);
+  }
+}
+
+/** Writes the chunks to stdout. A reader that has gone (`| head`: EPIPE) ends the export quietly: it read what it wanted. */
+export async function writeStdout(chunks: AsyncIterable<string>): Promise<void> {
+  // The last write's EPIPE can arrive after writing ended; without a listener it would crash the process.
+  if (!process.stdout.listeners('error').includes(ignoreEpipe)) process.stdout.on('error', ignoreEpipe);
+  try {
+    await writeAll(process.stdout, chunks);
+  } catch (err) {
+    if (!(err instanceof OutputError && err.reason.code === 'EPIPE')) throw err;
+  }
+}
+
+function ignoreEpipe(err: NodeJS.ErrnoException): void {
+  if (err.code !== 'EPIPE') throw err;
+}
+
+/** Writes the chunks to a file, created or emptied first; a file that cannot be written is the user's to fix (UsageError). */
+export async function writeFile(path: string, chunks: AsyncIterable<string>): Promise<void> {
+  const out = createWriteStream(path);
+  try {
+    await settled(out, 'open');
+    await writeAll(out, chunks);
+    out.end();
+    await settled(out, 'finish');
+  } catch (err) {
+    out.destroy();
+    if (!(err instanceof OutputError)) throw err;
+    throw new UsageError(`cannot write ${JSON.stringify(path)}: ${err.reason.code ?? err.message}`);
+  }
+}
+
+/** The stream's `event`, or its error as an OutputError. */
+async function settled(out: Writable, event: string): Promise<void> {
+  try {
+    await once(out, event); // rejects when 'error' comes first
+  } catch (err) {
+    throw new OutputError(err as NodeJS.ErrnoException);
+  }
+}
+
+async function writeAll(out: Writable, chunks: AsyncIterable<string>): Promise<void> {
+  let failed: NodeJS.ErrnoException | null = null;
+  const onError = (err: NodeJS.ErrnoException): void => void (failed ??= err);
+  out.on('error', onError);
+  let pending = '';
+  const flush = async (): Promise<void> => {
+    if (failed) throw new OutputError(failed);
+    if (!pending) return;
+    const more = out.write(pending);
+    pending = '';
+    if (!more) await settled(out, 'drain');
+  };
+  try {
+    for await (const chunk of chunks) {
+      pending += chunk;
+      if (pending.length >= WRITE_AT) await flush();
+    }
+    await flush();
+  } finally {
+    out.off('error', onError);
+  }
+}
