@@ -101,6 +101,20 @@ describe('a fleet of sensors writing to one PostgreSQL inventory', () => {
     expect(rows.map((row) => row[site])).toEqual(rows.map(() => 'lyon'));
   });
 
+  it('summarises the inventory per site as CSV, matching each site\'s device list', () => {
+    const r = cli(['export', '--db', central, '--format', 'csv', '--by-site']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    const [header, ...rows] = r.stdout.trim().split('\r\n').map(csvCells);
+    expect(header).toEqual(['site', 'devices', 'flagged', 'open_findings']);
+    expect(rows.map((row) => row[0])).toEqual(['berlin', 'depot', 'lyon']);
+    for (const [site, devices, flagged] of rows) {
+      const listed = json<ExportDevice[]>(['devices', '--db', central, '--site', site!, '--json']);
+      expect([Number(devices), Number(flagged)]).toEqual([listed.length, listed.filter((d) => d.flagged).length]);
+    }
+    expect(cli(['export', '--db', central, '--format', 'html', '--by-site'])).toMatchObject({ code: 2, stdout: '' });
+  });
+
   it('refuses a password in the database URL, without printing it', () => {
     const r = cliIsolated(['scans', '--db', 'postgres://sensor:hunter2@127.0.0.1/camaudit']);
     expectUsageError(r, /refusing the password in postgres:\/\/sensor:\*\*\*@127\.0\.0\.1\/camaudit: give it in PGPASSWORD or ~\/\.pgpass/);

@@ -1,9 +1,12 @@
 // `camaudit export`: the inventory (or one scan) as JSON, NDJSON, CSV or an HTML report, to stdout or a file.
 import type { Command } from 'commander';
+import { UsageError } from '../../core/errors.js';
 import type { ExportDevice } from '../../core/types.js';
 import { csvWriter } from '../../export/csv.js';
+import { summariseSites } from '../../export/html-sites.js';
 import { htmlWriter } from '../../export/html.js';
 import { jsonWriter, ndjsonWriter } from '../../export/json.js';
+import { siteSummaryText } from '../../export/site-summary.js';
 import { writeChunks, type DeviceWriter } from '../../export/writer.js';
 import { deviceMatches } from '../../inventory/filter.js';
 import type { Store } from '../../store/store.js';
@@ -35,6 +38,13 @@ const FORMATS: Record<Format, (selection: DeviceSelection, store: Store) => Prom
 interface ExportFlags extends DeviceFilterFlags {
   format: Format;
   output?: string;
+  bySite?: boolean;
+}
+
+/** `--by-site`: the selected devices counted per site, one row each, instead of the devices. */
+async function* siteSummary(store: Store, selection: DeviceSelection, format: Exclude<Format, 'html'>): AsyncGenerator<string> {
+  const matches = deviceMatches(selection.filter);
+  yield siteSummaryText(summariseSites((await store.deviceGroups(selection.source)).filter((g) => matches(g.device))), format);
 }
 
 export function registerExport(program: Command): void {
@@ -48,6 +58,7 @@ export function registerExport(program: Command): void {
     .option('--db <file>', 'SQLite file or postgres:// URL (default: $CAMAUDIT_DB or ./camaudit.db)', defaultDbPath())
     .option('--flagged-only', 'same as --flagged');
   addDeviceFilters(cmd)
+    .option('--by-site', 'instead of the devices, one row per site: devices, flagged, open findings (csv, json or ndjson)')
     .option('-o, --output <file>', 'write to this file instead of stdout')
     .addHelpText(
       'after',
@@ -57,13 +68,20 @@ Examples:
   $ camaudit export --format html -o audit.html                a self-contained report that prints cleanly
   $ camaudit export --format ndjson --entity hikvision --since 2026-12-01
   $ camaudit export --scan 12 | jq '.devices[] | {ip, manufacturer, flagged}'
+  $ camaudit export --db postgres://camaudit@db.example.org/camaudit --format csv --by-site -o sites.csv
 
 CSV cells that a spreadsheet would run as formulas are prefixed with ' (device strings come from the network).`,
     )
     .action(async (flags: ExportFlags) => {
+      const bySite = flags.bySite ? flags.format : null;
+      if (bySite === 'html') throw new UsageError('--by-site writes csv, json or ndjson; the HTML report has its own "By site" table');
       const store = await openInventory(flags.db);
       try {
         const selection = await selectDevices(store, flags);
+        if (bySite) {
+          const chunks = siteSummary(store, selection, bySite);
+          return void (await (flags.output ? writeFile(flags.output, chunks) : writeStdout(chunks)));
+        }
         const output = await FORMATS[flags.format](selection, store);
         let read = 0;
         const chunks = writeChunks(output.writer, counted(selectedDevices(store, selection), () => read++));
