@@ -16,7 +16,7 @@ import type { ScanOrigin } from './push-rows.js';
 import { prepareShared } from './statements.js';
 import { StoreSteps } from './store-steps.js';
 import { deviceRead } from './sqlite-queries.js';
-import { toInventoryDevice, type InventoryRow } from './sqlite-rows.js';
+import { rowsByName, toInventoryDevice, type InventoryRow } from './sqlite-rows.js';
 import type { DeviceSource, EntityNames, ExportOptions, ScanRef, Store, StoreLock } from './store.js';
 
 export interface SqliteStoreOptions {
@@ -168,7 +168,9 @@ class SqliteStore implements Store {
 
   async *deviceStream(source: DeviceSource): AsyncGenerator<ExportDevice> {
     const { sql, args } = deviceRead(source);
-    for (const row of this.#db.prepare<unknown[], InventoryRow>(sql).iterate(...args)) yield toInventoryDevice(row);
+    const read = this.#db.prepare<unknown[], unknown[]>(sql).raw();
+    const row = rowsByName<InventoryRow>(read.columns().map((c) => c.name));
+    for (const values of read.iterate(...args)) yield toInventoryDevice(row(values));
   }
 
   async deviceGroups(source: DeviceSource): Promise<DeviceGroup[]> {
