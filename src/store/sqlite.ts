@@ -79,8 +79,12 @@ function inspect(db: Database.Database, path: string): number {
   let version: number;
   let tables: string[];
   try {
-    version = db.pragma('user_version', { simple: true }) as number;
-    tables = db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all();
+    // One read transaction, so both come from one snapshot: read apart, a process creating the database
+    // meanwhile could show us its tables with the version from before (and we would call it foreign).
+    ({ version, tables } = db.transaction(() => ({
+      version: db.pragma('user_version', { simple: true }) as number,
+      tables: db.prepare<[], string>("SELECT name FROM sqlite_schema WHERE type = 'table'").pluck().all(),
+    }))());
   } catch (err) {
     const locked = lockError(err, path);
     if (locked) throw locked;
