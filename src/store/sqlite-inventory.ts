@@ -16,6 +16,7 @@ const VALUES = DEVICE_COLUMNS.map((c) => `@${c}`).join(', ');
 const setting = (columns: readonly string[]) => columns.map((c) => `${c} = @${c}`).join(', ');
 const SET_ALL = setting(DEVICE_COLUMNS);
 const SET_JUDGED = setting(DEVICE_COLUMNS.filter((c) => c !== 'ip' && c !== 'ip_key'));
+const UNCHANGED = DEVICE_COLUMNS.map((c) => `${c} IS NOT DISTINCT FROM @${c}`).join(' AND ');
 
 interface FindingRow {
   id: number;
@@ -101,6 +102,12 @@ export function prepare(db: Database.Database) {
       UPDATE assets SET scope = @scope, last_scan_id = @scan_id, last_device_id = @device_id, last_seen = @seen, judged_at = @now,
         judged_by = 'scan', policy = @policy, ${SET_ALL}
       WHERE id = @asset_id`),
+    // A device seen again unchanged (most of them) only moves its asset's sighting. Leaving the judged columns out
+    // of the SET spares their indexes and CHECKs: the 99,000 refreshes of a second 100,000-device scan went from
+    // about 7 s to 1.3 to 2.3 s. It changes nothing when any column differs, and then refreshAsset runs.
+    touchAsset: db.prepare(`
+      UPDATE assets SET last_scan_id = @scan_id, last_device_id = @device_id, last_seen = @seen, judged_at = @now, judged_by = 'scan', policy = @policy
+      WHERE id = @asset_id AND scope IS NOT DISTINCT FROM @scope AND ${UNCHANGED}`),
     rejudgeAsset: db.prepare(`UPDATE assets SET judged_at = @now, judged_by = 'reevaluate', policy = @policy, ${SET_JUDGED} WHERE id = @asset_id`),
     // Once per scan, after every device became the last device of its asset (index assets_last_device).
     linkDevices: db.prepare<[number]>('UPDATE devices SET asset_id = (SELECT a.id FROM assets a WHERE a.last_device_id = devices.id) WHERE scan_id = ?'),
@@ -172,7 +179,8 @@ export class InventorySteps {
       } else {
         const before = knownById.get(assetId)!;
         yield* this.#recordChanges(assetId, changesBetween(factsOfRow(before), factsOfRow(device)), scan.started_at, scanId);
-        yield* q(sql.refreshAsset.run({ ...params, asset_id: assetId }));
+        const refresh = { ...params, asset_id: assetId };
+        if ((yield* q(sql.touchAsset.run(refresh))).changes === 0) yield* q(sql.refreshAsset.run(refresh));
       }
       // matchAssets gives an asset to one device at most, so the finding read above is still current.
       yield* this.#sight(assetId, device, ctx, by, findings.get(assetId) ?? null);
