@@ -26,16 +26,23 @@ export interface ScanRequest extends RunnerEvents {
   readonly onStart?: (sweep: SweepChoice) => void;
 }
 
-export async function scan(req: ScanRequest, knowledge: Knowledge, oui: OuiRegistry): Promise<ScanResult> {
+/** `oui` loads the MAC registry (about 0.4 s): it is first called once discovery has started (see below). */
+export async function scan(req: ScanRequest, knowledge: Knowledge, oui: () => OuiRegistry): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const scope = createScope(req.targets, req.interfaces, req.pace ? { pace: req.pace } : {});
   const { sources, sweep } = selectSources(req.sources, req.disabled);
   req.onStart?.(sweep);
 
-  const { observations, runs } = await runSources(sources, { ...req, scope, options: req.sources }); // edge: the network
+  const discovery = runSources(sources, { ...req, scope, options: req.sources }); // edge: the network
+  // Loading the registry blocks for a while, and discovery waits on the network (nmap sweeps in a process of
+  // its own): load it once the sources have sent their first packets, not before the scan starts. Replies
+  // wait in the sockets meanwhile, and no probe deadline is short enough to expire in that time.
+  await new Promise((resolve) => setImmediate(resolve));
+  const registry = oui();
+  const { observations, runs } = await discovery;
   const devices = mergeObservations(observations); // pure from here on
   // A policy file may add makers of its own: attribute with the knowledge the policy was loaded on top of.
-  const judged = devices.map((d) => identify(d, req.policy.knowledge, oui, req.policy));
+  const judged = devices.map((d) => identify(d, req.policy.knowledge, registry, req.policy));
 
   return {
     scan: {

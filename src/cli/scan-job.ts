@@ -106,7 +106,8 @@ export function planScan(specs: readonly string[], settings: ScanSettings, knowl
 export interface ScanDeps {
   readonly store: Store;
   readonly knowledge: Knowledge;
-  readonly oui: OuiRegistry;
+  /** Called once the scan's discovery has started, to overlap loading the registry with the sweep. */
+  readonly oui: () => OuiRegistry;
 }
 
 export type ScanEvents = Pick<ScanRequest, 'onStart' | 'onProgress'>;

@@ -29,10 +29,9 @@ export async function openScheduleRuntime(db: string): Promise<ScheduleRuntime> 
     await store.close();
     throw err;
   }
-  const oui = ouiRegistry();
   const scanner: Scanner = async (schedule, signal) => {
     const plan = planScan(schedule.targets, schedule.settings, knowledge); // again at each run: interfaces and secrets change
-    const { id, result } = await scanAndStore(plan, { store, knowledge, oui }, signal);
+    const { id, result } = await scanAndStore(plan, { store, knowledge, oui: ouiRegistry }, signal);
     return { scanId: id, status: result.scan.status };
   };
   return {

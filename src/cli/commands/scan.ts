@@ -22,7 +22,6 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const plan = planScan(specs, flags, knowledge);
   const { targets, given } = plan;
   const store = await openStore(flags.db, plan.policy.knowledge); // before scanning: a bad database fails fast; names include a policy file's makers
-  const oui = loadOuiRegistry();
 
   const controller = new AbortController();
   const stop = () => {
@@ -34,7 +33,7 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const t0 = Date.now();
   try {
     if (!given && !flags.json) process.stderr.write(`camaudit: no targets given; scanning this host's subnets: ${targets.specs.join(' ')}\n`);
-    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui }, controller.signal, {
+    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui: loadOuiRegistry }, controller.signal, {
       onStart: (sweep) => {
         if (!flags.json) process.stderr.write(`camaudit: host discovery by ${sweep.source.id} (${sweep.why})\n`);
       },
