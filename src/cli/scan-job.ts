@@ -1,7 +1,7 @@
 // The one path from scan settings to a stored scan, shared by `camaudit scan` and scheduled runs, so a
 // scheduled scan is exactly the scan a person would have run by hand with the same flags.
 import type { Command } from 'commander';
-import { UsageError } from '../core/errors.js';
+import { StoreError, UsageError } from '../core/errors.js';
 import { parseTargets, type TargetSet } from '../core/targets.js';
 import type { ScanResult, SourceId } from '../core/types.js';
 import type { Knowledge } from '../knowledge/types.js';
@@ -108,6 +108,11 @@ export interface ScanDeps {
   readonly knowledge: Knowledge;
   /** Called once the scan's discovery has started, to overlap loading the registry with the sweep. */
   readonly oui: () => OuiRegistry;
+  /**
+   * Where a scan goes when the database refuses it (a SQLite file locked past its busy timeout), so what was
+   * found is not lost: keeps it and returns what to tell the user (where it is, how to add it later).
+   */
+  readonly fallback?: (result: ScanResult) => Promise<string>;
 }
 
 export type ScanEvents = Pick<ScanRequest, 'onStart' | 'onProgress'>;
@@ -126,5 +131,15 @@ export async function scanAndStore(
   const deadline = plan.maxTimeMs === null ? null : AbortSignal.timeout(plan.maxTimeMs);
   const scanned = await scan({ ...plan, signal: deadline ? AbortSignal.any([signal, deadline]) : signal, ...events }, knowledge, oui);
   const result: ScanResult = { ...scanned, scan: { ...scanned.scan, site: plan.site, sensor: plan.sensor } };
-  return { id: await store.saveScan(result), result, timedOut: deadline?.aborted ?? false };
+  return { id: await saveOrKeep(store, result, deps.fallback), result, timedOut: deadline?.aborted ?? false };
+}
+
+async function saveOrKeep(store: Store, result: ScanResult, fallback: ScanDeps['fallback']): Promise<number> {
+  try {
+    return await store.saveScan(result);
+  } catch (err) {
+    if (!(err instanceof StoreError) || !fallback) throw err;
+    const kept = await fallback(result).catch(() => null);
+    throw kept === null ? err : new StoreError(`${err.message}; ${kept}`);
+  }
 }

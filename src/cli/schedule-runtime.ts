@@ -1,5 +1,5 @@
 // What `schedule run` and `daemon` both need to run schedules: both repositories on one database file,
-// the vendor-db and OUI registry loaded once, and a Scanner that is `camaudit scan` with the schedule's
+// the vendor-db loaded once, and a Scanner that is `camaudit scan` with the schedule's
 // stored targets and settings.
 import { loadKnowledge } from '../knowledge/load.js';
 import { ouiRegistry } from '../knowledge/oui.js';
@@ -7,7 +7,7 @@ import type { Scanner } from '../schedule/run.js';
 import type { ScheduleStore } from '../store/schedule-store.js';
 import type { Store } from '../store/store.js';
 import { planScan, scanAndStore } from './scan-job.js';
-import { openScheduleStore, openStore } from './store.js';
+import { keepBeside, openScheduleStore, openStore } from './store.js';
 
 /** A run renews its lock every third of this; a lock not renewed for this long is taken over. */
 export const LOCK_TTL_MS = 60_000;
@@ -31,7 +31,7 @@ export async function openScheduleRuntime(db: string): Promise<ScheduleRuntime> 
   }
   const scanner: Scanner = async (schedule, signal) => {
     const plan = planScan(schedule.targets, schedule.settings, knowledge); // again at each run: interfaces and secrets change
-    const { id, result } = await scanAndStore(plan, { store, knowledge, oui: ouiRegistry }, signal);
+    const { id, result } = await scanAndStore(plan, { store, knowledge, oui: ouiRegistry, fallback: keepBeside(db, plan.policy.knowledge) }, signal);
     return { scanId: id, status: result.scan.status };
   };
   return {

@@ -2,6 +2,7 @@
 // postgres:// URL, the central inventory a fleet of sensors shares. The entity names of the vendor-db in use
 // are stored with each device so exports never need vendor-db again.
 import { UsageError } from '../core/errors.js';
+import type { ScanResult } from '../core/types.js';
 import type { Knowledge } from '../knowledge/types.js';
 import { hasPassword, isPostgresUrl, redactUrl } from '../store/pg-url.js';
 import type { ScheduleStore } from '../store/schedule-store.js';
@@ -11,9 +12,32 @@ import type { EntityNames, Store } from '../store/store.js';
 
 // The PostgreSQL backend is imported only when asked for: loading pg costs every SQLite command 0.1-0.3 s.
 export async function openStore(db: string, knowledge?: Knowledge): Promise<Store> {
-  const opts: { names?: EntityNames } = knowledge ? { names: (id) => knowledge.entities.get(id)?.name ?? null } : {};
+  const opts = namesOf(knowledge);
   if (!isPostgresUrl(checkDb(db))) return openSqliteStore(db, opts);
   return (await import('../store/postgres.js')).openPostgresStore(db, opts);
+}
+
+function namesOf(knowledge: Knowledge | undefined): { names?: EntityNames } {
+  return knowledge ? { names: (id) => knowledge.entities.get(id)?.name ?? null } : {};
+}
+
+/**
+ * For a SQLite database: where a scan goes when the file stays locked past the busy timeout (another
+ * process writing for long): a database of its own beside it, which `camaudit push` adds later. A
+ * PostgreSQL server retries instead, so it has none.
+ */
+export function keepBeside(db: string, knowledge?: Knowledge): ((result: ScanResult) => Promise<string>) | undefined {
+  if (isPostgresUrl(db) || db === ':memory:') return undefined;
+  return async (result) => {
+    const path = `${db}.unsaved-${result.scan.startedAt.replace(/[:.]/g, '-')}.db`;
+    const side = await openSqliteStore(path, namesOf(knowledge));
+    try {
+      await side.saveScan(result);
+    } finally {
+      await side.close();
+    }
+    return `the scan was saved to ${path} instead; add it with: camaudit push --from ${path} --to ${db}`;
+  };
 }
 
 /** The schedules of the same database. */

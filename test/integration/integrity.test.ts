@@ -112,10 +112,11 @@ describe('two processes on one database', () => {
     expect(integrity(db)).toBe('ok');
   }, 60_000);
 
-  it('a scan that cannot get the write lock says so on one line, and the database stays intact', async () => {
+  it('a scan that cannot get the write lock says so on one line, keeps what it found beside it, and the database stays intact', async () => {
     const db = join(tmp.dir, 'locked.db');
     await (await openSqliteStore(db)).close();
     const holder = new Database(db);
+    let side = '';
     holder.exec('BEGIN IMMEDIATE'); // another writer, holding the lock past the 5 s busy timeout
     try {
       const r = await cliInLab(lab, ['scan', '198.18.64.14', '--db', db, '--json']);
@@ -123,12 +124,21 @@ describe('two processes on one database', () => {
       expect(r.stdout).toBe('');
       const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
-      expect(lines[0]).toMatch(/^camaudit: .*locked\.db is locked by another process/);
+      // Nothing the scan found is lost: it waits in a database of its own beside the locked one.
+      const kept = /^camaudit: .*locked\.db is locked by another process .*; the scan was saved to (\S+) instead; add it with: camaudit push --from \1 --to \S+locked\.db$/.exec(lines[0]!);
+      expect(kept, lines[0]).not.toBeNull();
+      side = kept![1]!;
     } finally {
       holder.exec('ROLLBACK');
       holder.close();
     }
     expect(integrity(db)).toBe('ok');
     expect(existsSync(db)).toBe(true);
+    const pushed = await cliInLab(lab, ['push', '--from', side, '--to', db, '--json']);
+    expect((JSON.parse(pushed.stdout) as { added: unknown[] }).added).toHaveLength(1);
+    const store = await openSqliteStore(db);
+    const [scan] = await store.listScans();
+    expect(scan).toMatchObject({ targets: ['198.18.64.14'], status: 'complete' });
+    await store.close();
   }, 60_000);
 });

@@ -4,7 +4,7 @@ import type { Command } from 'commander';
 import { toJson } from '../../export/json.js';
 import { loadKnowledge } from '../../knowledge/load.js';
 import { ouiRegistry as loadOuiRegistry } from '../../knowledge/oui.js';
-import { openStore } from '../store.js';
+import { keepBeside, openStore } from '../store.js';
 import { defaultDbPath } from '../options.js';
 import { createProgress } from '../progress.js';
 import { addScanSettingOptions, planScan, scanAndStore, type ScanSettings } from '../scan-job.js';
@@ -33,7 +33,7 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const t0 = Date.now();
   try {
     if (!given && !flags.json) process.stderr.write(`camaudit: no targets given; scanning this host's subnets: ${targets.specs.join(' ')}\n`);
-    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui: loadOuiRegistry }, controller.signal, {
+    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui: loadOuiRegistry, fallback: keepBeside(flags.db, plan.policy.knowledge) }, controller.signal, {
       onStart: (sweep) => {
         if (!flags.json) process.stderr.write(`camaudit: host discovery by ${sweep.source.id} (${sweep.why})\n`);
       },
