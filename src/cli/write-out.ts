@@ -1,7 +1,7 @@
 // Writing an export while it is made: pieces gathered into large writes, and nothing more asked of the reader
 // while the stream's buffer is full (until 'drain'), so memory holds a buffer rather than the whole document.
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, renameSync, rmSync, statSync } from 'node:fs';
 import type { Writable } from 'node:stream';
 import { UsageError } from '../core/errors.js';
 
@@ -31,18 +31,35 @@ function ignoreEpipe(err: NodeJS.ErrnoException): void {
   if (err.code !== 'EPIPE') throw err;
 }
 
-/** Writes the chunks to a file, created or emptied first; a file that cannot be written is the user's to fix (UsageError). */
+/**
+ * Writes the chunks to a file; a file that cannot be written is the user's to fix (UsageError). A regular file
+ * is written beside its name and renamed into place at the end, so an export that fails half-way (the store
+ * went away) leaves neither half a report nor a lost earlier one. Anything else (a FIFO, /dev/stdout) is
+ * written directly.
+ */
 export async function writeFile(path: string, chunks: AsyncIterable<string>): Promise<void> {
-  const out = createWriteStream(path);
+  const direct = isSpecialFile(path);
+  const temp = direct ? path : `${path}.partial-${process.pid}`;
+  const out = createWriteStream(temp);
   try {
     await settled(out, 'open');
     await writeAll(out, chunks);
     out.end();
     await settled(out, 'finish');
+    if (!direct) renameSync(temp, path);
   } catch (err) {
     out.destroy();
+    if (!direct) rmSync(temp, { force: true });
     if (!(err instanceof OutputError)) throw err;
     throw new UsageError(`cannot write ${JSON.stringify(path)}: ${err.reason.code ?? err.message}`);
+  }
+}
+
+function isSpecialFile(path: string): boolean {
+  try {
+    return !statSync(path).isFile();
+  } catch {
+    return false; // not there yet: it will be a regular file
   }
 }
 

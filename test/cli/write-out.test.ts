@@ -1,6 +1,6 @@
 // writeFile encodes the chunks into buffers as they come: the file must hold exactly their UTF-8, whatever their
 // sizes and wherever a buffer fills (multi-byte characters and surrogate pairs near the boundary included).
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { writeFile } from '../../src/cli/write-out.js';
 import { useTempDir } from '../store/temp.js';
@@ -30,5 +30,18 @@ describe('writeFile', () => {
     const file = `${newDir()}/empty.txt`;
     await writeFile(file, each(['', '']));
     expect(readFileSync(file, 'utf8')).toBe('');
+  });
+
+  it('leaves an earlier file whole, and no partial one, when the chunks fail half-way', async () => {
+    const dir = newDir();
+    const file = `${dir}/report.csv`;
+    writeFileSync(file, 'last week\r\n');
+    async function* failing(): AsyncGenerator<string> {
+      yield 'ip,mac\r\n'.repeat(20_000); // more than a buffer: some of it reached the disk
+      throw new Error('the store went away');
+    }
+    await expect(writeFile(file, failing())).rejects.toThrow('the store went away');
+    expect(readFileSync(file, 'utf8')).toBe('last week\r\n');
+    expect(readdirSync(dir)).toEqual(['report.csv']);
   });
 });
