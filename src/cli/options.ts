@@ -1,5 +1,4 @@
 // Parsing and validating command-line values: each failure is a UsageError naming the bad value.
-import { readFileSync, statSync } from 'node:fs';
 import { UsageError } from '../core/errors.js';
 
 export function positiveInt(name: string) {
@@ -26,16 +25,4 @@ export function repeatable(value: string, previous: string[] = []): string[] {
 
 export function defaultDbPath(): string {
   return process.env.CAMAUDIT_DB || './camaudit.db';
-}
-
-/** A secret from a file: first line, trailing newline removed. Never from a plain flag (shell history, ps). */
-export function readSecretFile(path: string, what: string): string {
-  try {
-    if (!statSync(path).isFile()) throw new Error('not a regular file');
-    const value = readFileSync(path, 'utf8').split(/\r?\n/)[0] ?? '';
-    if (!value) throw new Error('it is empty');
-    return value;
-  } catch (err) {
-    throw new UsageError(`cannot read ${what} from ${JSON.stringify(path)}: ${(err as Error).message}`);
-  }
 }
