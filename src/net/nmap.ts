@@ -1,12 +1,19 @@
-// A thin, safe wrapper around `nmap -sn -n -oX -` (host discovery only).
+// A thin, safe wrapper around `nmap -sn -n -oX <file> --packet-trace` (host discovery only).
 // Why not node-nmap 4.0.0: a target string can inject nmap arguments (code execution as root), it
 // hangs after errors, drops results when stderr is non-empty and installs process-global handlers
 // (see README "Dependencies"). Here: an argument array (no shell), `--` before validated targets,
 // streamed XML, stderr kept as warnings, a deadline, and cancellation that kills the process group.
-import { spawn, spawnSync } from 'node:child_process';
+// The XML goes to a private file read as nmap writes it, because stdout carries the packet trace: ARP replies
+// as they arrive, where the XML lists a host group's hosts only when its last retransmission is over.
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import type { ProbeStatus } from '../core/types.js';
 import { parseSpec, rangeToCidrs, subtractRanges, type Range } from '../core/targets.js';
 import { createNmapXmlStream, type NmapEvent } from '../protocols/nmap-xml.js';
+import { createNmapTraceStream, type ArpReply } from '../protocols/nmap-trace.js';
 import type { Scope } from './scope.js';
 
 export type NmapHost = Extract<NmapEvent, { kind: 'host' }>;
@@ -18,6 +25,8 @@ export interface NmapSweepOptions {
   readonly nmapPath?: string;
   readonly extraArgs?: readonly string[];
   readonly onHost: (host: NmapHost) => void;
+  /** Each ARP reply nmap receives, as it arrives (the host comes again in onHost later). */
+  readonly onArpReply?: (reply: ArpReply) => void;
   readonly onProgress?: (percent: number) => void;
 }
 
@@ -39,7 +48,8 @@ export interface NmapLimits {
   readonly extra?: readonly string[];
 }
 
-export function nmapArgs(targets: readonly string[], limits: NmapLimits = {}): string[] {
+/** `xmlPath`: where nmap writes its XML (stdout, `-`, would silence the packet trace). */
+export function nmapArgs(targets: readonly string[], xmlPath: string, limits: NmapLimits = {}): string[] {
   // nmap reads "a-b" as a host name (it only knows octet ranges such as 198.18.0.31-39), resolves it, and
   // scans nothing: every target goes as exact CIDR blocks. parseSpec throws for anything not an address.
   const blocks = targets.flatMap((t) => rangeToCidrs(parseSpec(t)));
@@ -52,23 +62,26 @@ export function nmapArgs(targets: readonly string[], limits: NmapLimits = {}): s
     const rate = String(Math.max(1, Math.floor(limits.rate)));
     flags.push('--min-rate', rate, '--max-rate', rate);
   }
-  return ['-sn', '-n', '-oX', '-', '--stats-every', '1s', ...flags, '--', ...blocks];
+  return ['-sn', '-n', '-oX', xmlPath, '--packet-trace', '--stats-every', '1s', ...flags, '--', ...blocks];
 }
 
 export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<NmapSweepResult> {
   let args: string[];
+  let xml: XmlFile;
   try {
-    args = nmapArgs(opts.targets, { exclude: scope.excluded, rate: scope.pace.sweepRate, extra: opts.extraArgs ?? [] });
     // What nmap may touch: the targets minus the exclusions, which go along as --exclude.
     for (const t of opts.targets) {
       if (subtractRanges([parseSpec(t)], [...scope.targets.ranges, ...scope.excluded]).length) throw new Error(`nmap target ${t} is outside the scan targets`);
     }
+    xml = createXmlFile();
+    args = nmapArgs(opts.targets, xml.path, { exclude: scope.excluded, rate: scope.pace.sweepRate, extra: opts.extraArgs ?? [] });
   } catch (err) {
     return Promise.resolve({ status: 'error', error: (err as Error).message, hosts: 0, warnings: [] });
   }
   return new Promise((resolve) => {
     const child = spawn(opts.nmapPath ?? 'nmap', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     const parser = createNmapXmlStream();
+    const trace = createNmapTraceStream();
     let hosts = 0;
     let stderr = '';
     let stopped: string | null = null;
@@ -93,7 +106,10 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
         else if (ev.kind === 'error') stderr += `unparsable nmap output: ${ev.message}\n`;
       }
     };
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => handle(parser.push(chunk)));
+    const poll = setInterval(() => handle(parser.push(xml.read())), XML_POLL_MS);
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      for (const reply of trace.push(chunk)) opts.onArpReply?.(reply);
+    });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       if (stderr.length < 16_384) stderr += d;
     });
@@ -102,8 +118,11 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
+      clearInterval(poll);
       opts.signal?.removeEventListener('abort', onAbort);
+      handle(parser.push(xml.read()));
       handle(parser.end());
+      xml.remove();
       const warnings = stderr.trim() ? stderr.trim().split('\n').slice(0, 20) : [];
       if (spawnError) {
         const missing = spawnError.code === 'ENOENT';
@@ -115,13 +134,57 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
   });
 }
 
-const installed = new Map<string, boolean>();
+// nmap writes the XML of a host group when the group is done; reading what is new this often is plenty.
+const XML_POLL_MS = 100;
 
+interface XmlFile {
+  readonly path: string;
+  /** The text written since the last call. */
+  read(): string;
+  remove(): void;
+}
+
+/** An empty file in a directory of our own (mode 0700: nothing else can swap it), read as nmap appends to it. */
+function createXmlFile(): XmlFile {
+  const dir = mkdtempSync(join(tmpdir(), 'camaudit-nmap-'));
+  const path = join(dir, 'sweep.xml');
+  writeFileSync(path, '', { mode: 0o600 });
+  const fd = openSync(path, 'r'); // nmap truncates and writes the same file: this descriptor sees it all
+  const decoder = new StringDecoder('utf8');
+  const buf = Buffer.alloc(64 * 1024);
+  let offset = 0;
+  let open = true;
+  return {
+    path,
+    read() {
+      let text = '';
+      for (let n = open ? readSync(fd, buf, 0, buf.length, offset) : 0; n > 0; n = readSync(fd, buf, 0, buf.length, offset)) {
+        offset += n;
+        text += decoder.write(buf.subarray(0, n));
+      }
+      return text;
+    },
+    remove() {
+      if (open) closeSync(fd);
+      open = false;
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/**
+ * An executable file named `nmapPath`, or found under that name on PATH. A lookup, not `nmap --version`: running it
+ * cost ~30 ms at every scan, and an nmap that is there but broken still reports its failure when the sweep runs.
+ */
 export function nmapInstalled(nmapPath: string): boolean {
-  let ok = installed.get(nmapPath);
-  if (ok === undefined) {
-    ok = spawnSync(nmapPath, ['--version'], { stdio: 'ignore', timeout: 5000 }).status === 0;
-    installed.set(nmapPath, ok);
-  }
-  return ok;
+  const dirs = nmapPath.includes('/') ? [''] : (process.env.PATH ?? '').split(':').filter(Boolean);
+  return dirs.some((dir) => {
+    const file = dir ? join(dir, nmapPath) : nmapPath;
+    try {
+      const st = statSync(file);
+      return st.isFile() && (st.mode & 0o111) !== 0;
+    } catch {
+      return false;
+    }
+  });
 }
