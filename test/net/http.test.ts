@@ -115,6 +115,25 @@ describe('httpRequest against hostile servers', () => {
     expect((await slow).value.status).toBe('timeout');
   });
 
+  it('a closed port is refused at once, over TLS too', async () => {
+    const server = net.createServer();
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    const port = (server.address() as net.AddressInfo).port;
+    await new Promise((r) => server.close(r));
+    for (const tls of [false, true]) {
+      const { value, ms } = await timed(httpRequest(scope(), { ip: '127.0.0.1', port, path: '/', tls, totalMs: 1500 }));
+      expect(value.status).toBe('refused');
+      expect(ms).toBeLessThan(500);
+    }
+  });
+
+  it('plain HTTP where TLS was expected is a protocol error, not a hang', async () => {
+    const port = await serve('127.0.0.1', (sock) => sock.once('data', () => sock.end(`HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\n\r\n`)));
+    const { value, ms } = await timed(httpRequest(scope(), { ip: '127.0.0.1', port, path: '/', tls: true, totalMs: 1500 }));
+    expect(value.status).toBe('protocol-error');
+    expect(ms).toBeLessThan(1000);
+  });
+
   it('refuses a destination outside the targets before connecting', async () => {
     await expect(get('127.0.0.9', 80)).rejects.toThrow(/outside the scan targets/);
   });
