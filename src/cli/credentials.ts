@@ -8,10 +8,13 @@
 // Never a plain flag (shell history, ps). Files holding secrets must be private to their owner (chmod 600).
 // No message here ever quotes a file's content: a YAML error names its line, a bad entry names its field.
 import { readFileSync, statSync } from 'node:fs';
-import { parseDocument } from 'yaml';
 import { UsageError, errorMessage } from '../core/errors.js';
+import { lazyRequire } from '../core/lazy-require.js';
 import { parseSpec, type TargetSet } from '../core/targets.js';
 import type { ScopedCredentials } from '../sources/types.js';
+
+// Only a scan given --credentials reads YAML here (loading the package costs ~50 ms).
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export interface CredentialSettings {
   readonly onvifUser?: string;
@@ -70,7 +73,7 @@ function lineOf(text: string, offset: number | undefined): number {
 export function readCredentialsFile(path: string): ScopedCredentials[] {
   const text = readPrivateFile(path, 'credentials');
   const bad = (why: string) => new UsageError(`credentials file ${JSON.stringify(path)}: ${why}`);
-  const doc = parseDocument(text, { prettyErrors: false, uniqueKeys: true });
+  const doc = yaml().parseDocument(text, { prettyErrors: false, uniqueKeys: true });
   const first = doc.errors[0];
   if (first) throw bad(`not valid YAML or JSON at line ${lineOf(text, first.pos[0])} (${first.code})`);
   const root: unknown = doc.toJS();

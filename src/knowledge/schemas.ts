@@ -3,7 +3,8 @@
 // whichever directory is being loaded (the broken test databases have no schema/ of their own).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { lazyRequire } from '../core/lazy-require.js';
 import type { Problem } from './problem.js';
 import type { YamlFile, YamlPath } from './yaml-file.js';
 
@@ -11,14 +12,18 @@ import type { YamlFile, YamlPath } from './yaml-file.js';
 export type FileKind = 'sources' | 'entities' | 'not-related' | 'relabels' | 'list' | 'fingerprints' | 'policy';
 const KINDS: readonly FileKind[] = ['sources', 'entities', 'not-related', 'relabels', 'list', 'fingerprints', 'policy'];
 
+// Only a vendor-db or policy file read from YAML is validated; loading ajv costs ~60 ms a command served from the
+// knowledge snapshot does without.
+const ajv = lazyRequire<typeof import('ajv')>('ajv');
+
 let compiled: { dir: string; validators: Map<FileKind, ValidateFunction> } | null = null;
 
 function validators(schemaDir: string): Map<FileKind, ValidateFunction> {
   if (compiled?.dir === schemaDir) return compiled.validators;
-  const ajv = new Ajv({ allErrors: true, strict: true });
-  ajv.addSchema(readJson(join(schemaDir, 'common.schema.json')));
+  const compiler = new (ajv().Ajv)({ allErrors: true, strict: true });
+  compiler.addSchema(readJson(join(schemaDir, 'common.schema.json')));
   const map = new Map<FileKind, ValidateFunction>();
-  for (const kind of KINDS) map.set(kind, ajv.compile(readJson(join(schemaDir, `${kind}.schema.json`))));
+  for (const kind of KINDS) map.set(kind, compiler.compile(readJson(join(schemaDir, `${kind}.schema.json`))));
   compiled = { dir: schemaDir, validators: map };
   return map;
 }

@@ -1,7 +1,11 @@
 // Reads one vendor-db YAML file and keeps its source positions, so every problem can say `file:line`.
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument, type Document } from 'yaml';
+import type { Document, LineCounter } from 'yaml';
+import { lazyRequire } from '../core/lazy-require.js';
 import type { Problem } from './problem.js';
+
+// A command answered from the knowledge snapshot never reads YAML, and loading the package costs ~50 ms.
+const yaml = lazyRequire<typeof import('yaml')>('yaml');
 
 export type YamlPath = readonly (string | number)[];
 
@@ -20,6 +24,7 @@ export function readYamlFile(absolutePath: string, file: string, problems: Probl
     problems.push({ file, line: 1, level: 'FAIL', message: `cannot read: ${(err as Error).message}` });
     return { file, data: undefined, lineOf: () => 1 };
   }
+  const { LineCounter, parseDocument } = yaml();
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
   for (const error of doc.errors) {
@@ -34,7 +39,7 @@ export function readYamlFile(absolutePath: string, file: string, problems: Probl
 function nodeLine(doc: Document, lineCounter: LineCounter, path: YamlPath): number {
   for (let depth = path.length; depth >= 0; depth--) {
     const node = depth === 0 ? doc.contents : doc.getIn(path.slice(0, depth), true);
-    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+    if (yaml().isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
   }
   return 1;
 }
