@@ -25,7 +25,7 @@ export interface NmapSweepOptions {
   readonly nmapPath?: string;
   readonly extraArgs?: readonly string[];
   readonly onHost: (host: NmapHost) => void;
-  /** Each ARP reply nmap receives, as it arrives (the host comes again in onHost later). */
+  /** Each ARP reply nmap receives, as it arrives; the host is not reported again by onHost. */
   readonly onArpReply?: (reply: ArpReply) => void;
   readonly onProgress?: (percent: number) => void;
 }
@@ -80,7 +80,8 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
   }
   return new Promise((resolve) => {
     const child = spawn(opts.nmapPath ?? 'nmap', args, { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
-    const parser = createNmapXmlStream();
+    const replied = new Set<string>();
+    const parser = createNmapXmlStream({ known: (ip) => replied.has(ip) });
     const trace = createNmapTraceStream();
     let hosts = 0;
     let stderr = '';
@@ -108,7 +109,12 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
     };
     const poll = setInterval(() => handle(parser.push(xml.read())), XML_POLL_MS);
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      for (const reply of trace.push(chunk)) opts.onArpReply?.(reply);
+      for (const reply of trace.push(chunk)) {
+        if (replied.has(reply.ip)) continue; // nmap may ask again and hear twice
+        replied.add(reply.ip);
+        hosts++;
+        opts.onArpReply?.(reply);
+      }
     });
     child.stderr.setEncoding('utf8').on('data', (d: string) => {
       if (stderr.length < 16_384) stderr += d;

@@ -59,8 +59,24 @@ const FRAGMENTS = [
 const COMMENT = { open: '<!--', close: '-->' } as const;
 const MAX_ADDRESSES = 16;
 
-export function createNmapXmlStream(opts: { maxBuffer?: number } = {}): NmapXmlStream {
+export interface NmapXmlStreamOptions {
+  readonly maxBuffer?: number;
+  /**
+   * A host fragment whose IPv4 address this returns true for is dropped unparsed: a host already known (from its
+   * ARP reply in nmap's packet trace) would cost a parse for nothing, and parsing is most of this reader's time.
+   */
+  readonly known?: (ip: string) => boolean;
+}
+
+// nmap writes a host's IPv4 address on a line of its own, in this form, before anything the network supplies.
+const HOST_IPV4 = /<address addr="(\d{1,3}(?:\.\d{1,3}){3})" addrtype="ipv4"\/>/;
+
+export function createNmapXmlStream(opts: NmapXmlStreamOptions = {}): NmapXmlStream {
   const maxBuffer = opts.maxBuffer ?? DEFAULT_MAX_NMAP_BUFFER;
+  const event = (fragment: string, events: NmapEvent[]) => {
+    const ip = opts.known && fragment.startsWith('<host') ? HOST_IPV4.exec(fragment)?.[1] : undefined;
+    if (ip === undefined || !opts.known!(ip)) events.push(toEvent(fragment, maxBuffer));
+  };
   // Text not yet scanned for a fragment start; holds at most an undecided `<ho…` between pushes.
   let buf = '';
   // A fragment whose end has not arrived. Its text is kept as a list of chunks and only the last
@@ -84,7 +100,7 @@ export function createNmapXmlStream(opts: { maxBuffer?: number } = {}): NmapXmlS
         return events;
       }
       const cut = at - pending.tail.length + pending.frag.close.length; // just past the end, in `chunk`
-      if (pending.frag !== COMMENT) events.push(toEvent(pending.parts.join('') + chunk.slice(0, cut), maxBuffer));
+      if (pending.frag !== COMMENT) event(pending.parts.join('') + chunk.slice(0, cut), events);
       pending = null;
       chunk = chunk.slice(cut);
     }
@@ -112,7 +128,7 @@ export function createNmapXmlStream(opts: { maxBuffer?: number } = {}): NmapXmlS
         return events;
       }
       pos = close + what.close.length;
-      if (what !== COMMENT) events.push(toEvent(buf.slice(lt, pos), maxBuffer));
+      if (what !== COMMENT) event(buf.slice(lt, pos), events);
     }
     buf = buf.slice(pos);
     return events;

@@ -10,10 +10,8 @@ export const nmapSource: DiscoverySource = {
   id: 'nmap',
   summary: 'nmap -sn -n: ARP requests on-link, ICMP echo/timestamp and TCP 80/443 probes beyond; needs nmap + root',
   async run(ctx) {
-    const reported = new Set<string>();
     const report = (ip: string, mac: string | null, reason: string, detail: string) => {
-      if (reported.has(ip) || ctx.scope.isLocalAddress(ip)) return; // once per host; never the scanner itself
-      reported.add(ip);
+      if (ctx.scope.isLocalAddress(ip)) return; // the scanner itself
       ctx.emit('host.up', ip, reason, detail);
       // nmap only sees MACs on the local segment; the guard stays here so a router's MAC can never be kept.
       if (mac && ctx.scope.onLink(ip)) ctx.emit('arp.mac', ip, mac, `nmap: ARP reply from ${mac}`);

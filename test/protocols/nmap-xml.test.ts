@@ -55,6 +55,14 @@ describe('createNmapXmlStream on the lab run', () => {
     expect(s.push(LAB.slice(cut - 1, cut))).toEqual([LAB_EVENTS[0]]);
   });
 
+  it('drops the hosts it is told are known, unparsed, and reads the rest', () => {
+    const s = createNmapXmlStream({ known: (ip) => ip === '198.18.0.12' || ip === '198.18.0.13' });
+    expect([...s.push(LAB), ...s.end()]).toEqual(LAB_EVENTS.filter((e) => e.kind !== 'host' || !['198.18.0.12', '198.18.0.13'].includes(e.ip)));
+    // A known address in a host nmap did not write (its address line is not where nmap puts it) is still parsed.
+    const odd = '<nmaprun><host><address addrtype="ipv4" addr="198.18.0.12"/><status state="up" reason="echo-reply"/></host></nmaprun>';
+    expect(createNmapXmlStream({ known: () => true }).push(odd)).toEqual([{ kind: 'host', ip: '198.18.0.12', mac: null, nmapVendor: null, state: 'up', reason: 'echo-reply' }]);
+  });
+
   it('reads it twice in a row: end() resets', () => {
     const s = createNmapXmlStream();
     expect([...s.push(LAB), ...s.end()]).toEqual(LAB_EVENTS);
