@@ -8,6 +8,9 @@ import { ASSIGNMENT_LENGTH, IEEE_REGISTRIES, type IeeeRegistry } from './ieee-cs
 
 export const REGISTRY_FORMAT = 'camaudit-ieee-registry/1';
 const FILE_NAME = 'ieee-registry.json';
+const INDEX_NAME = 'ieee-registry.index.tsv';
+/** A registry key: 6 (MA-L), 7 (MA-M) or 9 (MA-S, IAB) upper-case hex digits. */
+export const REGISTRY_KEY = /^(?:[0-9A-F]{6}|[0-9A-F]{7}|[0-9A-F]{9})$/;
 
 /** `$CAMAUDIT_DATA_DIR`, else `$XDG_DATA_HOME/camaudit`, else `~/.local/share/camaudit`. */
 export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
@@ -17,6 +20,11 @@ export function dataDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function registryPath(dir: string = dataDir()): string {
   return join(dir, FILE_NAME);
+}
+
+/** The lookup index of the registry in `dir` (oui-index.ts), rebuilt from it whenever it changes. */
+export function registryIndexPath(dir: string): string {
+  return join(dir, INDEX_NAME);
 }
 
 export interface RegistryFileInfo {
@@ -75,7 +83,7 @@ function registryProblem(data: unknown): string | null {
   // The entry count per prefix length must add up to what was recorded: a cut-short write cannot pass.
   const found = new Map<number, number>();
   for (const [key, org] of Object.entries(r.entries)) {
-    if (!/^(?:[0-9A-F]{6}|[0-9A-F]{7}|[0-9A-F]{9})$/.test(key) || typeof org !== 'string' || org === '') return `bad entry ${JSON.stringify(key)}`;
+    if (!REGISTRY_KEY.test(key) || typeof org !== 'string' || org === '') return `bad entry ${JSON.stringify(key)}`;
     found.set(key.length, (found.get(key.length) ?? 0) + 1);
   }
   for (const length of [6, 7, 9]) {
