@@ -1,7 +1,7 @@
 // The shape shared by vendor discovery protocols (Hikvision SADP, Dahua DHIP): one datagram to a multicast
-// group out of every interface facing the targets, the same datagram unicast to every live host (multicast
-// does not cross routers), and replies that may come back to the group instead of to us. So every probe on
-// the local segment also listens on the group, and a reply is taken from whoever sent it: the datagram's
+// group out of every interface facing the targets, the same datagram unicast to every live host beyond a
+// router (multicast does not cross routers), and replies that may come back to the group instead of to us.
+// So the multicast probe also listens on the group, and a reply is taken from whoever sent it: the datagram's
 // source address is the device; the address its payload states is recorded, never probed.
 import { ParseError } from '../core/errors.js';
 import type { MatchKey, SourceId } from '../core/types.js';
@@ -100,23 +100,24 @@ export function groupDiscoverySource<T>(spec: GroupDiscovery<T>): DiscoverySourc
 
     perHost: {
       trigger: 'live',
+      // On the local segment the group probe, sent twice out of the host's interface, already asked it: a unicast
+      // copy would repeat the question at the cost of a socket joined to the group (whose answers come back
+      // there), for every live host. Unicast is for hosts beyond a router, which multicast does not reach.
+      ignores: (ip, scope) => scope.onLink(ip) !== null,
       async probe(host, ctx): Promise<SourceOutcome> {
-        if (answeredIn(ctx).has(host.ip)) return { status: 'ok' }; // answered the multicast probe
-        const iface = ctx.scope.onLink(host.ip);
+        if (answeredIn(ctx).has(host.ip)) return { status: 'ok' }; // answered already: asking again adds nothing
         let outcome = 'none' as 'none' | 'ok' | 'bad'; // cast: assigned in the reply callback
         const r = await udpProbe(ctx.scope, {
           to: host.ip,
           port: spec.port,
           payload: spec.probe(),
-          ...(iface ? { listen: { group: spec.group, iface } } : {}),
           maxBytes: spec.maxBytes,
           timeoutMs: ctx.options.timeouts.unicastMs,
           signal: ctx.signal,
           onDrop: ctx.drop,
           onReply(reply) {
-            // The group carries every device's answers; only this host's concern this probe.
             if (reply.from !== host.ip) {
-              if (reply.via === 'socket') ctx.drop(`unicast reply from ${reply.from}, not ${host.ip}`);
+              ctx.drop(`unicast reply from ${reply.from}, not ${host.ip}`);
               return;
             }
             const h = handle(ctx, reply);

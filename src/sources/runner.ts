@@ -106,7 +106,7 @@ export async function runSources(sources: readonly DiscoverySource[], ro: Runner
 
   const schedule = (source: DiscoverySource, ip: string) => {
     const host = hosts.get(ip)!;
-    if (!source.perHost || host.fired.has(source.id)) return;
+    if (!source.perHost || host.fired.has(source.id) || source.perHost.ignores?.(ip, ro.scope)) return;
     host.fired.add(source.id);
     const view: HostView = { ip, observations: () => host.obs };
     const tally = tallies.get(source.id)!;

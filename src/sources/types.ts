@@ -57,6 +57,8 @@ export interface DiscoverySource {
   /** Runs once per host, when the trigger first fires for it: 'live' (any fact about the host) or a key. */
   readonly perHost?: {
     readonly trigger: 'live' | MatchKey;
+    /** Hosts this source never probes one by one (and does not count): e.g. those its multicast probe asked. */
+    readonly ignores?: (ip: string, scope: Scope) => boolean;
     probe(host: HostView, ctx: SourceContext): Promise<SourceOutcome>;
   };
 }

@@ -57,6 +57,25 @@ describe('runSources', () => {
     expect(r.observations.map((o) => o.key).sort()).toEqual(['host.up', 'host.up', 'wsd.xaddrs']);
   });
 
+  it('never probes, nor counts, the hosts a source ignores', async () => {
+    const probed: string[] = [];
+    const routedOnly: DiscoverySource = {
+      id: 'sadp',
+      summary: 'unicast beyond routers only',
+      perHost: {
+        trigger: 'live',
+        ignores: (ip) => ip !== '198.18.0.12',
+        async probe(host) {
+          probed.push(host.ip);
+          return { status: 'no-reply' };
+        },
+      },
+    };
+    const r = await run([sweep(['198.18.0.11', '198.18.0.12', '198.18.0.13']), routedOnly]);
+    expect(probed).toEqual(['198.18.0.12']);
+    expect(r.runs.find((x) => x.source === 'sadp')).toMatchObject({ status: 'no-reply', counts: { 'no-reply': 1 } });
+  });
+
   it('drops and counts facts about addresses outside the targets, the scanner itself and broadcast', async () => {
     const r = await run([sweep(['198.18.0.11', '198.18.1.5', '198.18.0.1', '198.18.0.255', '8.8.8.8'])]);
     expect(r.observations.map((o) => o.ip)).toEqual(['198.18.0.11']);
