@@ -92,7 +92,9 @@ export function planScan(specs: readonly string[], settings: ScanSettings, knowl
   const policy = loadPolicy({ policyIds: settings.policy ?? null, ...(settings.policyFile ? { policyFile: settings.policyFile } : {}) }, knowledge);
   const t = settings.timeout;
   const sources: SourceOptions = {
-    timeouts: { unicastMs: t, multicastMs: Math.max(t, 1500), tcpMs: t, sweepMs: Math.max(60_000, targets.size * 50) },
+    // A multicast listen of 1 s at least: the probe's second copy leaves at a quarter of it (net/udp.ts), and
+    // WS-Discovery devices delay their answer to a multicast probe by up to APP_MAX_DELAY, 500 ms.
+    timeouts: { unicastMs: t, multicastMs: Math.max(t, 1000), tcpMs: t, sweepMs: Math.max(60_000, targets.size * 50) },
     sweep: settings.sweep,
     nmapPath: settings.nmapPath,
     onvifCredentials: onvifCredentials(settings, targets),
