@@ -26,7 +26,7 @@ export interface ScanRequest extends RunnerEvents {
   readonly onStart?: (sweep: SweepChoice) => void;
 }
 
-/** `oui` loads the MAC registry (about 0.4 s): it is first called once discovery has started (see below). */
+/** `oui` loads the MAC registry (25 ms from its saved index; 0.4 s the first time, which builds it): first called once discovery has started. */
 export async function scan(req: ScanRequest, knowledge: Knowledge, oui: () => OuiRegistry): Promise<ScanResult> {
   const startedAt = new Date().toISOString();
   const scope = createScope(req.targets, req.interfaces, req.pace ? { pace: req.pace } : {});
