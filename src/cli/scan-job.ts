@@ -55,6 +55,8 @@ export interface PlannedScan {
 }
 
 const SOURCE_IDS = ALL_SOURCES.map((s) => s.id);
+const DEFAULT_TIMEOUT_MS = 1000;
+const MULTICAST_LISTEN_MS = 800;
 
 /** The flags that fill ScanSettings, for `scan` and `schedule add` alike. */
 export function addScanSettingOptions(command: Command): Command {
@@ -66,7 +68,7 @@ export function addScanSettingOptions(command: Command): Command {
     .option('--exclude <target>', 'never touch this address, CIDR or range (repeatable)', repeatable)
     .option('--sweep <method>', 'host discovery: auto (nmap when root, else built-in), nmap, builtin', oneOf('--sweep', ['auto', 'nmap', 'builtin'] as const), 'auto')
     .option('--nmap-path <path>', 'nmap binary', 'nmap')
-    .option('--timeout <ms>', 'deadline for each probe', positiveInt('--timeout'), 1000)
+    .option('--timeout <ms>', 'deadline for each probe', positiveInt('--timeout'), DEFAULT_TIMEOUT_MS)
     .option('--disable <source>', `skip a discovery source (repeatable): ${SOURCE_IDS.join(', ')}`, repeatable)
     .option('--onvif-user <name>', 'ONVIF user for devices that refuse anonymous queries; password from $CAMAUDIT_ONVIF_PASSWORD or --onvif-password-file')
     .option('--onvif-password-file <file>', 'file whose first line is the ONVIF password (chmod 600)')
@@ -92,9 +94,10 @@ export function planScan(specs: readonly string[], settings: ScanSettings, knowl
   const policy = loadPolicy({ policyIds: settings.policy ?? null, ...(settings.policyFile ? { policyFile: settings.policyFile } : {}) }, knowledge);
   const t = settings.timeout;
   const sources: SourceOptions = {
-    // A multicast listen of 1 s at least: the probe's second copy leaves at a quarter of it (net/udp.ts), and
-    // WS-Discovery devices delay their answer to a multicast probe by up to APP_MAX_DELAY, 500 ms.
-    timeouts: { unicastMs: t, multicastMs: Math.max(t, 1000), tcpMs: t, sweepMs: Math.max(60_000, targets.size * 50) },
+    // The multicast listen: the probe's second copy leaves after REPEAT_GAP_MS (100 ms), WS-Discovery devices delay
+    // their answer to a multicast probe by up to APP_MAX_DELAY (500 ms), SADP and DHIP devices answer at once. 800 ms
+    // leaves 200 ms for the network; a --timeout above the default lengthens it as much.
+    timeouts: { unicastMs: t, multicastMs: MULTICAST_LISTEN_MS + Math.max(0, t - DEFAULT_TIMEOUT_MS), tcpMs: t, sweepMs: Math.max(60_000, targets.size * 50) },
     sweep: settings.sweep,
     nmapPath: settings.nmapPath,
     onvifCredentials: onvifCredentials(settings, targets),

@@ -29,7 +29,7 @@ export interface UdpProbeOptions {
    * DHIP devices may answer to their discovery group instead of to the prober.
    */
   readonly listen?: { readonly group: string; readonly iface: LocalInterface };
-  /** Send the datagram this many times, spaced over the first half of the wait (UDP is lossy). */
+  /** Send the datagram this many times, REPEAT_GAP_MS apart (within the first half of the wait): UDP is lossy. */
   readonly repeat?: number;
   /** Called for each reply; return true when nothing more is expected (unicast: first answer). */
   readonly onReply: (reply: UdpReply) => boolean | void;
@@ -47,6 +47,9 @@ export interface UdpProbeResult {
 }
 
 export const MAX_UDP_REPLY = 64 * 1024;
+
+/** SOAP-over-UDP, WS-Discovery's transport, repeats a multicast message after 50 to 250 ms (UDP_MIN/MAX_DELAY). */
+export const REPEAT_GAP_MS = 100;
 
 /** Sends through the scope guard: the first datagram waits for admission (and a per-host slot), each repeat for the rate limit. */
 export async function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeResult> {
@@ -109,7 +112,8 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
     const start = () => {
       if (done) return;
       const repeat = Math.max(1, opts.repeat ?? 1);
-      for (let i = 0; i < repeat; i++) timers.push(setTimeout(() => void send(i === 0), (i * opts.timeoutMs) / (2 * repeat)));
+      const gap = Math.min(REPEAT_GAP_MS, opts.timeoutMs / (2 * repeat));
+      for (let i = 0; i < repeat; i++) timers.push(setTimeout(() => void send(i === 0), i * gap));
       timers.push(setTimeout(() => finish('ok'), opts.timeoutMs));
     };
     sock.bind(0, opts.iface?.address, () => {
