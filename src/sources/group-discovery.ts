@@ -40,6 +40,8 @@ export function groupDiscoverySource<T>(spec: GroupDiscovery<T>): DiscoverySourc
   };
 
   const handle = (ctx: SourceContext, { data, from }: UdpReply): Handled => {
+    const seen = answeredIn(ctx);
+    if (seen.has(from)) return 'duplicate'; // unparsed: parsing is most of the CPU a reply costs
     let reply: T;
     try {
       reply = spec.parse(data);
@@ -52,8 +54,6 @@ export function groupDiscoverySource<T>(spec: GroupDiscovery<T>): DiscoverySourc
       ctx.drop(`${spec.protocol} reply from ${from}, outside the targets`);
       return 'outside';
     }
-    const seen = answeredIn(ctx);
-    if (seen.has(from)) return 'duplicate';
     seen.add(from);
     for (const [key, value, field] of spec.facts(reply)) {
       if (value !== null) ctx.emit(key, from, value, `${spec.protocol} ${field}: ${value}`);

@@ -1,6 +1,6 @@
 // Source `ws-discovery`: ONVIF WS-Discovery (2005/04) Probe for dn:NetworkVideoTransmitter.
 // Sends: the Probe to 239.255.255.250:3702 out of every local interface on the target subnets
-// (twice, TTL 1), and once by unicast to every live host (multicast does not cross routers).
+// (twice, TTL 1), and once by unicast to every live host beyond a router (multicast does not cross routers).
 // Emits Types, each Scope (percent-decoded), each XAddr, the endpoint reference and vendor SOAP
 // namespaces. XAddrs are recorded, never followed here (the onvif source decides, in scope only).
 // Spec: http://docs.oasis-open.org/ws-dd/discovery/1.1/ (2005/04 draft as ONVIF devices implement it).
@@ -40,14 +40,15 @@ function parseReply(ctx: SourceContext, data: Buffer, messageId: string, onRefus
 
 export const wsDiscoverySource: DiscoverySource = {
   id: 'ws-discovery',
-  summary: 'WS-Discovery Probe to 239.255.255.250:3702 on each local target subnet, and unicast to each live host',
+  summary: 'WS-Discovery Probe to 239.255.255.250:3702 on each local target subnet, and unicast to each live host beyond a router',
 
   async run(ctx) {
     const ifaces = ctx.scope.multicastInterfaces;
     if (ifaces.length === 0) return { status: 'skipped', error: 'no local interface on the target subnets: multicast not sent (unicast probes still run)' };
     const messageId = newMessageId();
     const payload = Buffer.from(buildProbe(messageId), 'utf8');
-    const seen = new Set<string>();
+    const answered = new Set<string>();
+    const refused = new Set<string>();
     const results = await Promise.all(
       ifaces.map((iface) =>
         udpProbe(ctx.scope, {
@@ -60,12 +61,17 @@ export const wsDiscoverySource: DiscoverySource = {
           signal: ctx.signal,
           onDrop: ctx.drop,
           onReply({ data, from }) {
-            const parsed = parseReply(ctx, data, messageId);
+            // The probe goes out twice and devices answer each copy: once a device's answer was read, the next one is
+            // dropped unparsed (parsing is most of the CPU a reply costs).
+            if (answered.has(from)) return ctx.drop('duplicate');
+            const parsed = parseReply(ctx, data, messageId, (why) => {
+              // What the device sent instead of an answer is part of its evidence, once (a flood is only counted).
+              if (refused.has(from) || !ctx.scope.allows(from)) return;
+              refused.add(from);
+              ctx.emit('probe.protocol-error', from, why, `reply refused: ${why}`);
+            });
             if (!parsed) return;
-            // The probe goes out twice; devices answer each copy.
-            const key = `${from}|${parsed.matches.map((m) => m.endpoint).join(',')}`;
-            if (seen.has(key)) return ctx.drop('duplicate');
-            seen.add(key);
+            answered.add(from);
             emitReply(ctx, from, parsed);
           },
         }),
@@ -78,8 +84,10 @@ export const wsDiscoverySource: DiscoverySource = {
 
   perHost: {
     trigger: 'live',
+    // The multicast probe, sent twice out of the interface, asked every host on the segment; a device in ONVIF's
+    // NonDiscoverable mode answers no Probe at all. Unicast is for hosts beyond a router, where multicast does not go.
+    ignores: (ip, scope) => scope.onLink(ip) !== null,
     async probe(host, ctx) {
-      if (host.observations().some((o) => o.key === 'wsd.types')) return { status: 'ok' }; // answered the multicast probe
       const messageId = newMessageId();
       let outcome = 'none' as 'none' | 'ok' | 'bad'; // cast: assigned in the reply callback
       let refused = '';
