@@ -10,6 +10,9 @@ export const nmapSource: DiscoverySource = {
   id: 'nmap',
   summary: 'nmap -sn -n: ARP requests on-link, ICMP echo/timestamp and TCP 80/443 probes beyond; needs nmap + root',
   async run(ctx) {
+    // Spawning nmap blocks this thread for 15-20 ms: let the multicast probes leave first, since every scan lasts at
+    // least as long as their listen.
+    await new Promise((resolve) => setImmediate(resolve));
     const report = (ip: string, mac: string | null, reason: string, detail: string) => {
       if (ctx.scope.isLocalAddress(ip)) return; // the scanner itself
       ctx.emit('host.up', ip, reason, detail);
