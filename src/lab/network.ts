@@ -64,6 +64,15 @@ export function buildNetwork(topology: LabTopology, nsOf: (host: string) => stri
     cmds.push(['route', 'add', MCAST_ROUTE, 'dev', 'eth0']);
     for (const r of h.routes ?? []) cmds.push(['route', 'add', r.to, 'via', r.via, 'dev', 'eth0']);
   }
+  // Every host but the scanner knows the MACs on its segments for good (permanent entries, which the kernel's table
+  // limits do not count). The kernel has one neighbour table for all namespaces: a scan's own entries could
+  // otherwise leave a device no room for the scanner's, and Linux sends no ARP reply when it cannot store the
+  // asker (arp_process). A real device keeps a table of its own. The scanner learns by ARP, as it would for real.
+  for (const i of ifaces) {
+    if (i.ns === nsOf(topology.scanner.name)) continue;
+    const cmds = hostCmds.get(i.ns)!;
+    for (const peer of ifaces) if (peer !== i && peer.segment === i.segment) cmds.push(['neigh', 'replace', peer.ip, 'lladdr', peer.mac, 'dev', i.ifname, 'nud', 'permanent']);
+  }
   for (const [ns, cmds] of hostCmds) ipBatch(ns, cmds);
   for (const r of topology.routers) sysctlIn(nsOf(r.name), ['net.ipv4.ip_forward=1']);
 

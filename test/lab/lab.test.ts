@@ -108,6 +108,15 @@ describe.skipIf(!isRoot)('namespace lab (default topology)', () => {
     expect(r.stdout).toMatch(/^198\.18\.0\.254 lladdr 02:ca:00:00:00:fe /m);
   });
 
+  it('gives each device, not the scanner, permanent neighbour entries for its segment (the scanner learns by ARP)', async () => {
+    const scanner = get().topology.scanner;
+    const device = get().devices.find((d) => d.profile.segment === 'a')!;
+    const r = await get().execIn(get().namespaceOf(device.profile.name), 'ip', ['-4', 'neigh', 'show', 'nud', 'permanent', 'dev', 'eth0']);
+    expect(r.stdout).toContain(`${scanner.ip} lladdr ${scanner.mac} PERMANENT`);
+    const own = await get().execInScanner('ip', ['-4', 'neigh', 'show', 'nud', 'permanent']);
+    expect(own.stdout.trim()).toBe('');
+  });
+
   it('has no default route in the scanner and routes 198.19.1.0/24 via the router', async () => {
     const r = await get().execInScanner('ip', ['-4', 'route', 'show']);
     expect(r.stdout).not.toMatch(/^default/m);
