@@ -67,7 +67,7 @@ export function nmapArgs(targets: readonly string[], xmlPath: string, limits: Nm
 
 export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<NmapSweepResult> {
   let args: string[];
-  let xml: XmlFile;
+  let xml: XmlFile | null = null;
   try {
     // What nmap may touch: the targets minus the exclusions, which go along as --exclude.
     for (const t of opts.targets) {
@@ -76,6 +76,7 @@ export function runNmapSweep(scope: Scope, opts: NmapSweepOptions): Promise<Nmap
     xml = createXmlFile();
     args = nmapArgs(opts.targets, xml.path, { exclude: scope.excluded, rate: scope.pace.sweepRate, extra: opts.extraArgs ?? [] });
   } catch (err) {
+    xml?.remove(); // an extra argument nmapArgs refused
     return Promise.resolve({ status: 'error', error: (err as Error).message, hosts: 0, warnings: [] });
   }
   return new Promise((resolve) => {

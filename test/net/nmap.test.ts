@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -28,6 +28,22 @@ describe('nmap arguments', () => {
     const scope = createScope(parseTargets(['198.18.0.0/25']), [eth0]);
     const r = await runNmapSweep(scope, { targets: ['198.18.0.0/24'], timeoutMs: 1000, nmapPath: '/nonexistent/nmap', onHost: () => {} });
     expect(r).toMatchObject({ status: 'error', error: 'nmap target 198.18.0.0/24 is outside the scan targets' });
+  });
+
+  it('refuses an argument outside the allowlist without starting nmap, and leaves no file behind', async () => {
+    const tmp = mkdtempSync(join(tmpdir(), 'camaudit-nmap-test-'));
+    const saved = process.env.TMPDIR;
+    process.env.TMPDIR = tmp; // where the sweep's XML directory would go
+    try {
+      const scope = createScope(parseTargets(['198.18.0.0/24']), [eth0]);
+      const r = await runNmapSweep(scope, { targets: ['198.18.0.0/24'], extraArgs: ['--script=vuln'], timeoutMs: 1000, nmapPath: '/nonexistent/nmap', onHost: () => {} });
+      expect(r).toMatchObject({ status: 'error', error: expect.stringMatching(/not allowed/) });
+      expect(readdirSync(tmp)).toEqual([]);
+    } finally {
+      if (saved === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = saved;
+      rmSync(tmp, { recursive: true, force: true });
+    }
   });
 
   it('refuses arguments outside the allowlist and targets that look like options', () => {
