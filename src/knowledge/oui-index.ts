@@ -4,7 +4,8 @@
 // beside what it was built from and used only while that file is unchanged and the index's own bytes check
 // out; otherwise it is rebuilt from the source, so a stale or damaged index costs time, never a wrong answer.
 import { createHash } from 'node:crypto';
-import { readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { saveCacheFile } from './cache-file.js';
 import { REGISTRY_KEY } from './registry-file.js';
 
 const FORMAT = 'camaudit-oui-index/1';
@@ -118,7 +119,7 @@ export function cachedOuiIndex(source: string, file: string | null, load: () => 
   const data = load();
   if (data === null) return null;
   const index = buildOuiIndex(data, key ?? '');
-  if (key !== null && file !== null) writeOuiIndex(file, index);
+  if (key !== null && file !== null) saveCacheFile(file, index); // a damaged index is detected and rebuilt
   return openOuiIndex(index, key ?? '');
 }
 
@@ -127,16 +128,5 @@ function readOuiIndex(file: string, source: string): OuiIndex | null {
     return openOuiIndex(readFileSync(file), source);
   } catch {
     return null; // none yet, or unreadable: rebuilt by the caller
-  }
-}
-
-/** Best effort: a directory we may not write to just stays slow. No fsync: a damaged index is detected and rebuilt. */
-function writeOuiIndex(file: string, index: Buffer): void {
-  const tmp = `${file}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, index);
-    renameSync(tmp, file); // atomic: a concurrent reader sees the old index or the new one
-  } catch {
-    rmSync(tmp, { force: true });
   }
 }

@@ -4,9 +4,10 @@
 // the compiled code of this directory, so an edited YAML file or a rebuilt loader is never answered from a stale
 // snapshot. Only the compiled package (dist/) keeps one; loaded from src/ (the tests), this is never used.
 import { createHash } from 'node:crypto';
-import { readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { saveCacheFile } from './cache-file.js';
 import type { Knowledge } from './types.js';
 
 const FORMAT = 'camaudit-knowledge-snapshot/1';
@@ -82,13 +83,6 @@ export function readSnapshot(digest: string): Knowledge | null {
   }
 }
 
-/** Best effort: a package directory we may not write to (installed for root, run as a user) just stays slow. */
 export function writeSnapshot(k: Knowledge, digest: string): void {
-  const tmp = `${SNAPSHOT}.${process.pid}.tmp`;
-  try {
-    writeFileSync(tmp, serializeKnowledge(k, digest));
-    renameSync(tmp, SNAPSHOT); // atomic: a concurrent reader sees the old file or the new one
-  } catch {
-    rmSync(tmp, { force: true });
-  }
+  saveCacheFile(SNAPSHOT, serializeKnowledge(k, digest));
 }
