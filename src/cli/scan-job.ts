@@ -109,7 +109,11 @@ export function planScan(specs: readonly string[], settings: ScanSettings, knowl
 }
 
 export interface ScanDeps {
-  readonly store: Store;
+  /**
+   * Opens the inventory the scan goes to. Called once the scan's first packets are out, so loading and opening
+   * the store overlap the wait for their replies; when it fails, the scan stops and the error is thrown.
+   */
+  readonly store: () => Promise<Store>;
   readonly knowledge: Knowledge;
   /** Called once the scan's discovery has started, to overlap loading the registry with the sweep. */
   readonly oui: () => OuiRegistry;
@@ -132,9 +136,21 @@ export async function scanAndStore(
   signal: AbortSignal,
   events: ScanEvents = {},
 ): Promise<{ id: number; result: ScanResult; timedOut: boolean }> {
-  const { store, knowledge, oui } = deps;
+  const { knowledge, oui } = deps;
   const deadline = plan.maxTimeMs === null ? null : AbortSignal.timeout(plan.maxTimeMs);
-  const scanned = await scan({ ...plan, signal: deadline ? AbortSignal.any([signal, deadline]) : signal, ...events }, knowledge, oui);
+  const refused = new AbortController();
+  const scanning = scan({ ...plan, signal: AbortSignal.any([signal, refused.signal, ...(deadline ? [deadline] : [])]), ...events }, knowledge, oui);
+  scanning.catch(() => undefined); // awaited below; a rejection while the store opens is not "unhandled"
+  let store: Store;
+  try {
+    await new Promise((resolve) => setImmediate(resolve)); // scan() sends its first packets in this turn
+    store = await deps.store();
+  } catch (err) {
+    refused.abort();
+    await scanning.catch(() => undefined);
+    throw err;
+  }
+  const scanned = await scanning;
   const result: ScanResult = { ...scanned, scan: { ...scanned.scan, site: plan.site, sensor: plan.sensor } };
   return { id: await saveOrKeep(store, result, deps.fallback), result, timedOut: deadline?.aborted ?? false };
 }

@@ -31,7 +31,7 @@ export async function openScheduleRuntime(db: string): Promise<ScheduleRuntime> 
   }
   const scanner: Scanner = async (schedule, signal) => {
     const plan = planScan(schedule.targets, schedule.settings, knowledge); // again at each run: interfaces and secrets change
-    const { id, result } = await scanAndStore(plan, { store, knowledge, oui: ouiRegistry, fallback: keepBeside(db, plan.policy.knowledge) }, signal);
+    const { id, result } = await scanAndStore(plan, { store: async () => store, knowledge, oui: ouiRegistry, fallback: keepBeside(db, plan.policy.knowledge) }, signal);
     return { scanId: id, status: result.scan.status };
   };
   return {

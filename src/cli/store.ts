@@ -6,14 +6,14 @@ import type { ScanResult } from '../core/types.js';
 import type { Knowledge } from '../knowledge/types.js';
 import { hasPassword, isPostgresUrl, redactUrl } from '../store/pg-url.js';
 import type { ScheduleStore } from '../store/schedule-store.js';
-import { openSqliteStore } from '../store/sqlite.js';
-import { openSqliteScheduleStore } from '../store/sqlite-schedules.js';
+import { checkSqlitePath } from '../store/sqlite-path.js';
 import type { EntityNames, Store } from '../store/store.js';
 
-// The PostgreSQL backend is imported only when asked for: loading pg costs every SQLite command 0.1-0.3 s.
+// Each backend is imported only when opened: loading pg costs every SQLite command 0.1-0.3 s, and `scan` opens its
+// SQLite store (better-sqlite3, ~30 ms to load) only once its first packets are out.
 export async function openStore(db: string, knowledge?: Knowledge): Promise<Store> {
   const opts = namesOf(knowledge);
-  if (!isPostgresUrl(checkDb(db))) return openSqliteStore(db, opts);
+  if (!isPostgresUrl(checkDb(db))) return (await import('../store/sqlite.js')).openSqliteStore(db, opts);
   return (await import('../store/postgres.js')).openPostgresStore(db, opts);
 }
 
@@ -30,7 +30,7 @@ export function keepBeside(db: string, knowledge?: Knowledge): ((result: ScanRes
   if (isPostgresUrl(db) || db === ':memory:') return undefined;
   return async (result) => {
     const path = `${db}.unsaved-${result.scan.startedAt.replace(/[:.]/g, '-')}.db`;
-    const side = await openSqliteStore(path, namesOf(knowledge));
+    const side = await (await import('../store/sqlite.js')).openSqliteStore(path, namesOf(knowledge));
     try {
       await side.saveScan(result);
     } finally {
@@ -42,17 +42,18 @@ export function keepBeside(db: string, knowledge?: Knowledge): ((result: ScanRes
 
 /** The schedules of the same database. */
 export async function openScheduleStore(db: string): Promise<ScheduleStore> {
-  if (!isPostgresUrl(checkDb(db))) return openSqliteScheduleStore(db);
+  if (!isPostgresUrl(checkDb(db))) return (await import('../store/sqlite-schedules.js')).openSqliteScheduleStore(db);
   return (await import('../store/pg-schedules.js')).openPostgresScheduleStore(db);
 }
 
 /**
- * A password is never part of the database argument (as for every credential: README "Credentials"): a URL
- * shows in `ps`, shell history and every message that names the database. PostgreSQL clients read it from
- * PGPASSWORD or ~/.pgpass (PGPASSFILE) instead.
+ * What can be refused about a database argument without opening it. A password is never part of it (as for every
+ * credential: README "Credentials"): a URL shows in `ps`, shell history and every message that names the database.
+ * PostgreSQL clients read it from PGPASSWORD or ~/.pgpass (PGPASSFILE) instead.
  */
 export function checkDb(db: string): string {
-  if (isPostgresUrl(db) && hasPassword(db)) {
+  if (!isPostgresUrl(db)) checkSqlitePath(db);
+  else if (hasPassword(db)) {
     throw new UsageError(`refusing the password in ${redactUrl(db)}: give it in PGPASSWORD or ~/.pgpass instead (a URL shows in ps and shell history)`);
   }
   return db;

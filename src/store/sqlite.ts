@@ -1,8 +1,6 @@
 // The better-sqlite3 store. better-sqlite3 is synchronous; the async methods only satisfy the Store
 // interface. A scan is written in one transaction through statements prepared once: batching is what
 // makes 100k rows take well under a second (dependencies.md §6).
-import { existsSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StoreError, errorMessage } from '../core/errors.js';
 import type { MergedDevice } from '../core/merge.js';
@@ -11,6 +9,7 @@ import type { UserChange } from '../inventory/findings.js';
 import type { AssetRecord, FindingRecord, Reevaluated } from '../inventory/types.js';
 import { MIGRATIONS, SCHEMA_VERSION, SITES_VERSION } from './migrations.js';
 import { BACKFILL_SITE_SQL, defaultSite } from './sites.js';
+import { checkSqlitePath } from './sqlite-path.js';
 import { runSync } from './steps.js';
 import type { ScanOrigin } from './push-rows.js';
 import { prepareShared } from './statements.js';
@@ -62,10 +61,7 @@ export function openSqliteDatabase(path: string, busyTimeoutMs: number): Databas
 }
 
 function connect(path: string, busyTimeoutMs: number): Database.Database {
-  if (path !== ':memory:') {
-    const dir = dirname(resolve(path));
-    if (!existsSync(dir)) throw new StoreError(`cannot open database ${path}: directory ${dir} does not exist`);
-  }
+  checkSqlitePath(path);
   try {
     // `timeout` is better-sqlite3's busy_timeout; set before the first read so inspect() waits on locks too.
     return new Database(path, { timeout: busyTimeoutMs });

@@ -75,14 +75,22 @@ describe('usage errors', () => {
     expect(r.stderr).toMatch(/^camaudit: cannot write "\/nonexistent\/dir\/out\.csv"/);
   });
 
-  it('refuses a file that is not a camaudit database and leaves it as it was', () => {
-    const file = join(tmp.dir, 'notes.db');
+  // scan opens its store once its first packets are out: a database it cannot use must still end it, on one line.
+  it.each([['export'], ['scan', '--json', '198.18.0.1']])('refuses a file that is not a camaudit database and leaves it as it was (%s)', (...args) => {
+    const file = join(tmp.dir, `notes-${args[0]}.db`);
     writeFileSync(file, 'my notes, not a database\n');
-    const r = cliIsolated(['export', '--db', file]);
+    const r = cliIsolated([...args, '--db', file]);
     expect(r.code).not.toBe(0);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toContain(file);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual([`camaudit: ${file} is not a SQLite database (file is not a database)`]);
     expect(readFileSync(file, 'utf8')).toBe('my notes, not a database\n');
+  });
+
+  it('refuses a database in a directory that does not exist before scanning', () => {
+    const r = cliIsolated(['scan', '--db', '/nonexistent/dir/audit.db', '198.18.0.1']);
+    expect(r.code).not.toBe(0);
+    expect(r.stdout).toBe('');
+    expect(r.stderr.trim().split('\n')).toEqual(['camaudit: cannot open database /nonexistent/dir/audit.db: directory /nonexistent/dir does not exist']);
   });
 
   it('says there is nothing to export yet on an empty database', () => {

@@ -4,7 +4,8 @@ import type { Command } from 'commander';
 import { toJson } from '../../export/json.js';
 import { loadKnowledge } from '../../knowledge/load.js';
 import { ouiRegistry as loadOuiRegistry } from '../../knowledge/oui.js';
-import { keepBeside, openStore } from '../store.js';
+import { checkDb, keepBeside, openStore } from '../store.js';
+import type { Store } from '../../store/store.js';
 import { defaultDbPath } from '../options.js';
 import { createProgress } from '../progress.js';
 import { addScanSettingOptions, planScan, scanAndStore, type ScanSettings } from '../scan-job.js';
@@ -21,7 +22,9 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const knowledge = loadKnowledge();
   const plan = planScan(specs, flags, knowledge);
   const { targets, given } = plan;
-  const store = await openStore(flags.db, plan.policy.knowledge); // before scanning: a bad database fails fast; names include a policy file's makers
+  checkDb(flags.db); // a database that cannot be opened at all fails before any packet; the store opens once the scan has started
+  let store: Store | undefined;
+  const open = async () => (store = await openStore(flags.db, plan.policy.knowledge)); // names include a policy file's makers
 
   const controller = new AbortController();
   const stop = () => {
@@ -33,7 +36,7 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   const t0 = Date.now();
   try {
     if (!given && !flags.json) process.stderr.write(`camaudit: no targets given; scanning this host's subnets: ${targets.specs.join(' ')}\n`);
-    const { id, result, timedOut } = await scanAndStore(plan, { store, knowledge, oui: loadOuiRegistry, fallback: keepBeside(flags.db, plan.policy.knowledge) }, controller.signal, {
+    const { id, result, timedOut } = await scanAndStore(plan, { store: open, knowledge, oui: loadOuiRegistry, fallback: keepBeside(flags.db, plan.policy.knowledge) }, controller.signal, {
       onStart: (sweep) => {
         if (!flags.json) process.stderr.write(`camaudit: host discovery by ${sweep.source.id} (${sweep.why})\n`);
       },
@@ -41,7 +44,7 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
     });
     progress.done();
     if (timedOut) process.stderr.write(`camaudit: --max-time ${flags.maxTime} s reached; what was found is stored as an interrupted scan\n`);
-    const doc = await store.exportDocument(id, {});
+    const doc = await store!.exportDocument(id, {});
     if (flags.json) process.stdout.write(toJson(doc!));
     else printScanSummary(doc!, result.runs, Date.now() - t0);
     if (result.scan.status === 'interrupted') return 130;
@@ -50,7 +53,7 @@ export async function runScan(specs: string[], flags: ScanFlags): Promise<number
   } finally {
     progress.done();
     process.off('SIGINT', stop).off('SIGTERM', stop);
-    await store.close();
+    await store?.close();
   }
 }
 
