@@ -2,8 +2,9 @@
 // the body, a cap on header count. A tarpit costs at most `totalMs`; a 20 MB body costs `maxBytes`.
 import * as http from 'node:http';
 import * as net from 'node:net';
-import * as tls from 'node:tls';
+import type * as tls from 'node:tls';
 import type { ProbeStatus } from '../core/types.js';
+import { lazyRequire } from '../core/lazy-require.js';
 import { collector, overBudget } from './collect.js';
 import { admitted, exchangeDeadlines, NOT_ADMITTED, type Scope } from './scope.js';
 
@@ -71,8 +72,10 @@ export function httpRequest(scope: Scope, opts: HttpRequestOptions): Promise<Htt
 }
 
 // Certificates are read, never trusted, so one context serves every connection: building one per connection
-// cost more CPU than the rest of a refused probe.
+// cost more CPU than the rest of a refused probe. node:tls itself loads on the first TLS connection: ~10 ms that
+// an import would spend before the scan's first packet.
 let tlsContext: tls.SecureContext | null = null;
+const loadTls = lazyRequire<typeof tls>('node:tls');
 
 // Most probed ports are closed: a refused connection costs one plain socket, and the HTTP and TLS machinery is
 // built only on a connection the host accepted.
@@ -105,7 +108,8 @@ function exchange(scope: Scope, opts: HttpRequestOptions): Promise<HttpResult> {
       let conn: net.Socket = sock;
       if (opts.tls) {
         // Cameras use self-signed certificates; we read the certificate as evidence, we do not trust it.
-        conn = tls.connect({ socket: sock, rejectUnauthorized: false, secureContext: (tlsContext ??= tls.createSecureContext()) });
+        const { connect, createSecureContext } = loadTls();
+        conn = connect({ socket: sock, rejectUnauthorized: false, secureContext: (tlsContext ??= createSecureContext()) });
         conn.once('secureConnect', () => clearTimeout(timers[1]));
       } else clearTimeout(timers[1]);
       conn.setTimeout(idleMs, () => settle({ status: 'timeout', error: `idle for ${idleMs} ms` }));
