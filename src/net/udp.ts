@@ -114,7 +114,9 @@ function exchange(scope: Scope, opts: UdpProbeOptions, permit: Permit): Promise<
       const repeat = Math.max(1, opts.repeat ?? 1);
       const gap = Math.min(REPEAT_GAP_MS, opts.timeoutMs / (2 * repeat));
       for (let i = 0; i < repeat; i++) timers.push(setTimeout(() => void send(i === 0), i * gap));
-      timers.push(setTimeout(() => finish('ok'), opts.timeoutMs));
+      // Ends after the event loop's next poll: a reply that arrived before the deadline, while the loop was busy,
+      // still waits unread in the socket, and closing it from the timer would throw it away.
+      timers.push(setTimeout(() => setImmediate(() => finish('ok')), opts.timeoutMs));
     };
     sock.bind(0, opts.iface?.address, () => {
       if (opts.iface) {

@@ -80,8 +80,12 @@ describe('udpProbe', () => {
       device.send('direct', rinfo.port, rinfo.address);
       other.send('aside', rinfo.port, rinfo.address);
     });
-    const udpHandles = () => process.getActiveResourcesInfo().filter((k) => k === 'UDPWrap').length;
-    const before = udpHandles();
+    // A closed socket leaves the list a few turns of the loop later; earlier tests' probes may still be closing theirs.
+    const udpHandles = async () => {
+      await new Promise((r) => setTimeout(r, 50));
+      return process.getActiveResourcesInfo().filter((k) => k === 'UDPWrap').length;
+    };
+    const before = await udpHandles();
     const scope = createScope(parseTargets(['127.0.0.0/29']), []);
     const heard: { text: string; port: number }[] = [];
     const r = await udpProbe(scope, {
@@ -98,8 +102,21 @@ describe('udpProbe', () => {
         { text: 'aside', port: other.address().port },
       ]),
     );
-    await new Promise((r) => setImmediate(r)); // closed handles leave the list on the next turn of the loop
-    expect(udpHandles()).toBe(before);
+    expect(await udpHandles()).toBe(before);
+  });
+
+  it('keeps a reply that arrived before the deadline while the event loop was busy', async () => {
+    const device = await bound('127.0.0.2');
+    device.on('message', (_m, rinfo) => {
+      device.send('late to be read', rinfo.port, rinfo.address);
+      const until = performance.now() + 250; // the scan's thread busy past the deadline, the reply unread in the socket
+      while (performance.now() < until);
+    });
+    const scope = createScope(parseTargets(['127.0.0.0/29']), []);
+    const heard: string[] = [];
+    const r = await udpProbe(scope, { to: '127.0.0.2', port: device.address().port, payload: Buffer.from('probe'), timeoutMs: 100, onReply: ({ data }) => void heard.push(data.toString()) });
+    expect(r).toEqual({ status: 'ok', replies: 1 });
+    expect(heard).toEqual(['late to be read']);
   });
 
   it('refuses a destination outside the targets without sending', async () => {
