@@ -7,6 +7,7 @@ import type { ScanResult, SourceId } from '../core/types.js';
 import type { Knowledge } from '../knowledge/types.js';
 import type { OuiRegistry } from '../knowledge/oui.js';
 import { defaultTargetSpecs, localInterfaces, type LocalInterface } from '../net/interfaces.js';
+import { REPEAT_GAP_MS } from '../net/udp.js';
 import type { Policy } from '../policy/judge.js';
 import { loadPolicy } from '../policy/load.js';
 import { scan, type ScanRequest } from '../scan.js';
@@ -56,7 +57,10 @@ export interface PlannedScan {
 
 const SOURCE_IDS = ALL_SOURCES.map((s) => s.id);
 const DEFAULT_TIMEOUT_MS = 1000;
-const MULTICAST_LISTEN_MS = 800;
+// The multicast listen: the probe's second copy leaves after REPEAT_GAP_MS, WS-Discovery devices delay their answer to
+// a multicast probe by up to APP_MAX_DELAY, SADP and DHIP devices answer at once; the rest is for the network.
+const APP_MAX_DELAY_MS = 500;
+const MULTICAST_LISTEN_MS = REPEAT_GAP_MS + APP_MAX_DELAY_MS + 200;
 
 /** The flags that fill ScanSettings, for `scan` and `schedule add` alike. */
 export function addScanSettingOptions(command: Command): Command {
@@ -94,9 +98,7 @@ export function planScan(specs: readonly string[], settings: ScanSettings, knowl
   const policy = loadPolicy({ policyIds: settings.policy ?? null, ...(settings.policyFile ? { policyFile: settings.policyFile } : {}) }, knowledge);
   const t = settings.timeout;
   const sources: SourceOptions = {
-    // The multicast listen: the probe's second copy leaves after REPEAT_GAP_MS (100 ms), WS-Discovery devices delay
-    // their answer to a multicast probe by up to APP_MAX_DELAY (500 ms), SADP and DHIP devices answer at once. 800 ms
-    // leaves 200 ms for the network; a --timeout above the default lengthens it as much.
+    // A --timeout above the default lengthens the multicast listen as much.
     timeouts: { unicastMs: t, multicastMs: MULTICAST_LISTEN_MS + Math.max(0, t - DEFAULT_TIMEOUT_MS), tcpMs: t, sweepMs: Math.max(60_000, targets.size * 50) },
     sweep: settings.sweep,
     nmapPath: settings.nmapPath,

@@ -67,8 +67,11 @@ export interface WsDiscoveryService {
   /** Defaults to the device's own ONVIF device-service URL (or none when the device has no ONVIF service). */
   readonly xaddrs?: readonly string[];
   readonly metadataVersion: number;
-  /** Reply after a random delay in [0, maxReplyDelayMs] (WS-Discovery's APP_MAX_DELAY); default 0. */
-  readonly maxReplyDelayMs?: number;
+  /**
+   * Answer a multicast probe this long after it came (default at once). A real device waits a random time up to
+   * WS-Discovery's APP_MAX_DELAY (500 ms); the lab can take the worst case, which a scan's listen must cover.
+   */
+  readonly replyDelayMs?: number;
 }
 
 export interface OnvifDeviceInformation {
@@ -510,9 +513,10 @@ export function defaultLab(): LabTopology {
       segment: SEG_A,
       ip: '198.18.0.17',
       mac: '8e:3f:5a:19:c4:77',
-      note: 'locally administered MAC, vendor-neutral discovery scopes: only ONVIF GetDeviceInformation names Dahua',
+      note: 'locally administered MAC, vendor-neutral discovery scopes: only ONVIF GetDeviceInformation names Dahua; answers WS-Discovery at APP_MAX_DELAY',
       services: {
         wsDiscovery: {
+          replyDelayMs: 500,
           flavour: 'generic',
           endpoint: 'uuid:c9790c3a-701b-464d-a189-8e3f5a19c477',
           types: NVT_TYPES,

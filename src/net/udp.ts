@@ -48,8 +48,11 @@ export interface UdpProbeResult {
 
 export const MAX_UDP_REPLY = 64 * 1024;
 
-/** SOAP-over-UDP, WS-Discovery's transport, repeats a multicast message after 50 to 250 ms (UDP_MIN/MAX_DELAY). */
-export const REPEAT_GAP_MS = 100;
+/**
+ * SOAP-over-UDP, WS-Discovery's transport, repeats a multicast message after 50 to 250 ms (UDP_MIN/MAX_DELAY). The
+ * shortest: every scan's multicast listen waits this long for the second copy's answers.
+ */
+export const REPEAT_GAP_MS = 50;
 
 /** Sends through the scope guard: the first datagram waits for admission (and a per-host slot), each repeat for the rate limit. */
 export async function udpProbe(scope: Scope, opts: UdpProbeOptions): Promise<UdpProbeResult> {

@@ -143,7 +143,7 @@ export async function startWsDiscovery(svc: WsDiscoveryService, ctx: ServiceCont
         ctx.log.write('ws-discovery', rinfo.address, op, { ...base, msgid, reply: err ? `error:${(err as NodeJS.ErrnoException).code ?? err.message}` : 'sent' });
       });
     };
-    const delay = Math.floor(Math.random() * ((svc.maxReplyDelayMs ?? 0) + 1));
+    const delay = dst === 'multicast' ? (svc.replyDelayMs ?? 0) : 0; // APP_MAX_DELAY is for multicast probes only
     if (delay === 0) send();
     else {
       const t = setTimeout(() => {
