@@ -37,10 +37,29 @@ const NEVER: readonly string[] = ['0.0.0.0/8', '224.0.0.0/4', '240.0.0.0/4'];
 
 const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
 
+/**
+ * Dotted quad to an unsigned 32-bit integer; null unless exactly four decimal octets (0-255, no leading zeros).
+ * By hand rather than split and a regular expression: the scope guard parses an address for every probe it admits.
+ */
 export function parseIpv4(text: string): number | null {
-  const parts = text.split('.');
-  if (parts.length !== 4 || !parts.every((p) => OCTET.test(p))) return null;
-  return parts.reduce((acc, p) => acc * 256 + Number(p), 0);
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 46 /* . */) {
+      if (digits === 0 || ++dots > 3) return null;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && octet === 0) return null; // a leading zero
+      octet = octet * 10 + (c - 48);
+      if (++digits > 3 || octet > 255) return null;
+    } else return null;
+  }
+  return dots === 3 && digits > 0 ? value * 256 + octet : null;
 }
 
 export function formatIpv4(n: number): string {

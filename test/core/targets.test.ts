@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../src/core/errors.js';
-import { addresses, inTargets, parseTargets, rangeToCidrs, parseSpec } from '../../src/core/targets.js';
+import { addresses, inTargets, parseIpv4, parseTargets, rangeToCidrs, parseSpec } from '../../src/core/targets.js';
 
 describe('parseTargets', () => {
   it('accepts addresses, CIDRs and both range spellings, canonicalised', () => {
@@ -68,5 +68,43 @@ describe('rangeToCidrs', () => {
   it('covers a range exactly with the fewest blocks', () => {
     expect(rangeToCidrs(parseSpec('198.18.0.10-198.18.0.20'))).toEqual(['198.18.0.10/31', '198.18.0.12/30', '198.18.0.16/30', '198.18.0.20']);
     expect(rangeToCidrs(parseSpec('198.18.0.0/23'))).toEqual(['198.18.0.0/23']);
+  });
+});
+
+describe('parseIpv4', () => {
+  // The spelling rule as it was first written: four dot-separated decimal octets, 0-255, no leading zeros.
+  const OCTET = /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)$/;
+  const reference = (text: string): number | null => {
+    const parts = text.split('.');
+    return parts.length === 4 && parts.every((p) => OCTET.test(p)) ? parts.reduce((acc, p) => acc * 256 + Number(p), 0) : null;
+  };
+
+  it.each([
+    ['198.18.0.1', 0xc6120001],
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffffffff],
+    ['198.18.0.01', null],
+    ['198.18.0.256', null],
+    ['198.18.0.1000', null],
+    ['198.18.0', null],
+    ['198.18.0.1.2', null],
+    ['198.18..1', null],
+    ['.198.18.0.1', null],
+    ['198.18.0.1.', null],
+    ['198.18.0.+1', null],
+    ['198.18.0.1 ', null],
+    ['', null],
+  ])('%s -> %s', (text, value) => {
+    expect(parseIpv4(text)).toBe(value);
+  });
+
+  it('agrees with the spelling rule on random dotted groups of digits', () => {
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
+    for (let n = 0; n < 20_000; n++) {
+      const group = () => Array.from({ length: Math.floor(next() * 4) }, () => String(Math.floor(next() * 10))).join('');
+      const text = Array.from({ length: 3 + Math.floor(next() * 3) }, group).join('.');
+      expect(parseIpv4(text), text).toBe(reference(text));
+    }
   });
 });
