@@ -27,7 +27,7 @@ export interface PaceOptions {
 }
 
 // rate: a /24 of 250 live hosts takes about 1,400 probes (5 per on-link host that runs none of the services), which
-// at 3,000 per second fit inside the 800 ms that the multicast discovery listens anyway; 3,000 datagrams and SYNs of
+// at 3,000 per second fit inside the 750 ms that the multicast discovery listens anyway; 3,000 datagrams and SYNs of
 // under 100 bytes are about 2.4 Mbit/s. Each host still sees at most `perHost` exchanges at a time.
 export const DEFAULT_PACE: Omit<PaceOptions, 'neighbours'> = { rate: 3000, sweepRate: 1000, perHost: 2, hostBytes: 1024 * 1024 };
 

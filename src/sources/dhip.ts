@@ -1,7 +1,8 @@
 // Source `dhip`: Dahua's own discovery protocol (DHIP on UDP 37810). Dahua-platform firmware answers it
 // whatever brand it is sold under, so an OEM relabel (Intelbras, Amcrest…) still reveals its builder.
 // Sends: DHDiscover.search to 239.255.255.251:37810 out of every local interface on the target subnets,
-// twice, and once by unicast to every live host; listens on the group too (group-discovery.ts).
+// twice, and once by unicast to every live host beyond a router (the group probe asks those on the segment);
+// listens on the group too (group-discovery.ts).
 // Emits: dhip.method (any answer: the hardware runs Dahua firmware), dhip.device-class (IPC, NVR, …),
 // dhip.device-type (model), dhip.vendor (the label: an OEM's name, or Private), dhip.serial, dhip.mac,
 // dhip.version. Format and fixtures: src/protocols/dhip.ts.

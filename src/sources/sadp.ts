@@ -1,7 +1,8 @@
 // Source `sadp`: Hikvision's own discovery protocol, which answers whether or not ONVIF is enabled (it is off
 // by default on Hikvision firmware 5.5.0 and later, research peers-and-protocols.md §2).
 // Sends: the SADP Probe (Types inquiry) to 239.255.255.250:37020 out of every local interface on the target
-// subnets, twice, and once by unicast to every live host; listens on the group too (group-discovery.ts).
+// subnets, twice, and once by unicast to every live host beyond a router (the group probe asks those on the
+// segment); listens on the group too (group-discovery.ts).
 // Emits: sadp.types (any answer: the hardware runs Hikvision firmware), sadp.device-type (numeric code),
 // sadp.description (model), sadp.serial, sadp.mac, sadp.firmware, sadp.activated, sadp.oem (DetailOEMCode,
 // OEMCode, OEMInfo as `field=value`). Format and fixtures: src/protocols/sadp.ts.
