@@ -112,18 +112,29 @@ describe.sequential('camaudit daemon in the lab', () => {
   }, 120_000);
 
   it('alerts when a device disappears and again when it comes back (reopened), not on the scans in between', async () => {
+    // Each change waits for a run that saw nothing new since the last alert, so that there are scans in between
+    // to stay silent (a fast machine could otherwise make every run a changing one).
+    const quietAfter = (scanId: number) =>
+      until(`a run with no changes after scan ${scanId}`, async () =>
+        (await schedules.listRuns({ schedule: 'lab' })).some((r) => r.status === 'complete' && r.scanId! > scanId && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared === 0),
+      );
+    await quietAfter(Math.max(...payloads().map((p) => p.scan.id)));
     await lab.execIn(lab.namespaceOf(GONE.name), 'ip', ['link', 'set', 'eth0', 'down']);
     await until('an alert about the device gone', async () => payloads().some((p) => p.disappeared.some((d) => d.ip === GONE.ip)));
     const gone = payloads().find((p) => p.disappeared.length)!;
     expect(gone.disappeared.map((d) => d.ip)).toEqual([GONE.ip]);
     expect(gone.newFindings).toEqual([]);
 
+    await quietAfter(gone.scan.id);
     await lab.execIn(lab.namespaceOf(GONE.name), 'ip', ['link', 'set', 'eth0', 'up']);
     await until('an alert about the device back', async () => payloads().some((p) => p.reopenedFindings.length > 0));
     const back = payloads().find((p) => p.reopenedFindings.length)!;
     expect(back.reopenedFindings.map((d) => d.ip)).toEqual([GONE.ip]);
     expect(back.newFindings).toEqual([]);
-    expect(back.previousScanId).toBe(gone.scan.id);
+    // Compared with the scan just before it: a quiet one, after the alert about the device gone.
+    const earlier = (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete' && r.scanId! < back.scan.id);
+    expect(back.previousScanId).toBe(Math.max(...earlier.map((r) => r.scanId!)));
+    expect(back.previousScanId).toBeGreaterThan(gone.scan.id);
     // Scans with nothing new sent nothing: one alert per run that changed something. A run queues its alert just
     // before it records its own end, so the daemon may deliver one before `runs` shows it: wait for the record.
     const changed = async () =>
@@ -135,7 +146,9 @@ describe.sequential('camaudit daemon in the lab', () => {
     const alerted = payloads().map((p) => p.scan.id);
     const pending = (await changed()).map((r) => r.scanId!).filter((id) => !alerted.includes(id));
     expect(pending.every((id) => id > Math.max(...alerted))).toBe(true); // only the newest may still be on its way
-    expect(runLines(daemon.lines).length).toBeGreaterThan(payloads().length);
+    const quiet = (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete' && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared === 0);
+    expect(quiet.length).toBeGreaterThanOrEqual(2);
+    expect(payloads().filter((p) => quiet.some((r) => r.scanId === p.scan.id))).toEqual([]);
   }, 180_000);
 
   it('reports health while running', async () => {
