@@ -110,6 +110,8 @@ export async function benchScan(spec) {
         sourcesMs: Object.fromEntries(Object.keys(last.sources).map((k) => [k, median(cam.map((c) => c.sources[k]?.ms ?? 0))])),
         sourceRuns: last.sources,
         check: last.check,
+        // Every run's misses, not only the last one's: a miss in any run is what needs explaining.
+        cameraMissesByRun: cam.map((c) => c.check.cameraMisses),
         allCamerasIdentified: cam.every((c) => c.check.cameraMisses.length === 0),
       },
       ratio: nmapMs ? camMs / nmapMs : null,
