@@ -19,6 +19,20 @@ export function neighbourLimits() {
   return { gc_thresh1: read('gc_thresh1'), gc_thresh2: read('gc_thresh2'), gc_thresh3: read('gc_thresh3') };
 }
 
+/**
+ * The kernel's count of neighbour entries it could not create (the table was full): each is a probe dropped
+ * without an error. Summed over CPUs; the table is shared by every namespace, so a count during a run is the run's.
+ */
+export function tableFulls() {
+  try {
+    const rows = readFileSync('/proc/net/stat/arp_cache', 'utf8').trim().split('\n');
+    const col = rows[0].trim().split(/\s+/).indexOf('table_fulls');
+    return rows.slice(1).reduce((sum, r) => sum + parseInt(r.trim().split(/\s+/)[col], 16), 0);
+  } catch {
+    return null;
+  }
+}
+
 export function machineInfo() {
   return {
     nproc: os.availableParallelism(),

@@ -14,8 +14,8 @@ function camerasFound(l) {
 function labTables(labs) {
   const entries = Object.values(labs).sort((a, b) => a.addresses - b.addresses);
   if (entries.length === 0) return '';
-  let out = row(['lab', 'live / addresses', '`nmap -sn -n`', '`camaudit scan`', 'ratio', 'camaudit CPU', 'peak RSS', 'cameras identified']);
-  out += row(['---', '---', '---', '---', '---', '---', '---', '---']);
+  let out = row(['lab', 'live / addresses', '`nmap -sn -n`', '`camaudit scan`', 'ratio', 'camaudit CPU', 'peak RSS', 'cameras identified', 'table_fulls per run']);
+  out += row(['---', '---', '---', '---', '---', '---', '---', '---', '---']);
   for (const l of entries) {
     const c = l.camaudit;
     const found = camerasFound(l);
@@ -28,6 +28,7 @@ function labTables(labs) {
       s(c.cpuMs),
       mb(c.maxRssMb),
       found,
+      c.tableFullsByRun ? c.tableFullsByRun.join(', ') : '–',
     ]);
   }
   out += '\nWhere camaudit\'s time went (medians; sources overlap, they run concurrently):\n\n';

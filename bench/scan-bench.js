@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { startLab } from '../dist/lab/netns.js';
 import { openSqliteStore } from '../dist/store/sqlite.js';
 import { benchLab } from './labs.js';
+import { tableFulls } from './machine.js';
 import { median } from './stats.js';
 
 const RSS_CLI = fileURLToPath(new URL('./rss-cli.js', import.meta.url));
@@ -82,11 +83,13 @@ export async function benchScan(spec) {
         nmap.push(await timeNmap(lab, spec.cidr, spec.timeoutMs));
         spec.log(`  nmap -sn -n: ${nmap.at(-1).ms} ms, ${nmap.at(-1).up} up`);
       }
+      const fulls = tableFulls();
       const c = await timeCamaudit(lab, spec.cidr, dir, rep, spec.camauditArgs, spec.timeoutMs);
+      c.tableFulls = fulls === null ? null : tableFulls() - fulls;
       c.check = check(c, built);
       delete c.devices;
       cam.push(c);
-      spec.log(`  camaudit scan: ${c.ms} ms, ${c.maxRssMb.toFixed(0)} MB, ${c.check.devices} devices, camera misses ${c.check.cameraMisses.length}`);
+      spec.log(`  camaudit scan: ${c.ms} ms, ${c.maxRssMb.toFixed(0)} MB, ${c.check.devices} devices, camera misses ${c.check.cameraMisses.length}, table_fulls ${c.tableFulls}`);
     }
     const nmapMs = median(nmap.map((n) => n.ms));
     const camMs = median(cam.map((c) => c.ms));
@@ -112,6 +115,8 @@ export async function benchScan(spec) {
         check: last.check,
         // Every run's misses, not only the last one's: a miss in any run is what needs explaining.
         cameraMissesByRun: cam.map((c) => c.check.cameraMisses),
+        // Neighbour entries the kernel could not create during each run: probes dropped without an error.
+        tableFullsByRun: cam.map((c) => c.tableFulls),
         allCamerasIdentified: cam.every((c) => c.check.cameraMisses.length === 0),
       },
       ratio: nmapMs ? camMs / nmapMs : null,
