@@ -7,9 +7,8 @@
 // And the kernel has one: every on-link host we talk to takes an entry in its neighbour table, which it cannot
 // reclaim while the entry is fresh and which is capped for the whole machine (README "Performance"). Past the
 // cap, datagrams and connection attempts are dropped without an error, so probes to new on-link hosts are
-// spread over time: a host is first contacted only while fewer than `neighbours` were in the last 51 s. The entries
-// the kernel already holds for target hosts count as met at the start: a sweep refreshes them all.
-import { NEIGHBOUR_WINDOW_MS, neighbourBudget, type HeldNeighbours } from './neighbours.js';
+// spread over time: a host is first contacted only while fewer than `neighbours` were in the last 45 s.
+import { NEIGHBOUR_WINDOW_MS, neighbourBudget } from './neighbours.js';
 
 export interface PaceOptions {
   /** Probes (datagrams sent, connections opened) per second across the scan, host discovery aside. */
@@ -103,46 +102,18 @@ function rateLimiter(rate: number): (signal?: AbortSignal) => Promise<boolean> {
   };
 }
 
-interface NeighbourWindow {
-  /** Waits until fewer than `count` hosts were met in the last `windowMs`; false when `signal` aborts first. */
-  meet(signal?: AbortSignal): Promise<boolean>;
-  /** A host the kernel held an entry for is met now: the sweep has just refreshed its entry. */
-  refresh(): void;
-}
-
-/**
- * `held` entries take room from the start, each until its host is met (then from that moment), or for a window
- * if it never is: an entry the sweep refreshes stays unreclaimable for a window from then, one it does not
- * (a host gone) only for what is left of its own.
- */
-function neighbourWindow(count: number, windowMs: number, held: number): NeighbourWindow {
-  const start = performance.now();
-  const booked: number[] = new Array<number>(Math.min(count, held)).fill(start); // ascending: placeholders first
-  let placeholders = booked.length;
-  const next = () => {
-    if (placeholders > 0) placeholders--;
-    return booked.shift()!;
-  };
-  return {
-    meet(signal) {
-      const now = performance.now();
-      const at = booked.length < count ? now : Math.max(now, next() + windowMs);
-      booked.push(at);
-      return waitUntil(at, signal);
-    },
-    refresh() {
-      booked.push(performance.now());
-      // Only the last `count` matter (the oldest of them is the next to expire); more refreshed entries than the
-      // budget push it later, so more than `count` must not all count as already expired.
-      if (placeholders > 0 || booked.length > count) next();
-    },
+/** Waits until fewer than `count` calls started in the last `windowMs`; false when `signal` aborts first. */
+function windowLimiter(count: number, windowMs: number): (signal?: AbortSignal) => Promise<boolean> {
+  const booked: number[] = []; // start times of the last `count` calls, ascending
+  return (signal) => {
+    const now = performance.now();
+    const at = booked.length < count ? now : Math.max(now, booked.shift()! + windowMs);
+    booked.push(at);
+    return waitUntil(at, signal);
   };
 }
 
-const NOTHING_HELD: HeldNeighbours = { all: new Set(), counted: new Set() };
-
-/** `held`: on-link target hosts the kernel already has a neighbour entry for (no new entry; those counted take room). */
-export function createPacer(options: Partial<PaceOptions> = {}, held: HeldNeighbours = NOTHING_HELD): Pacer {
+export function createPacer(options: Partial<PaceOptions> = {}): Pacer {
   const sweepRate = options.sweepRate ?? Math.min(DEFAULT_PACE.sweepRate, options.rate ?? Infinity);
   const opts: PaceOptions = { ...DEFAULT_PACE, neighbours: options.neighbours ?? neighbourBudget(), ...options, sweepRate };
   const hosts = new Map<string, HostState>();
@@ -172,12 +143,7 @@ export function createPacer(options: Partial<PaceOptions> = {}, held: HeldNeighb
   };
 
   const token = rateLimiter(opts.rate);
-  const neighbours = neighbourWindow(opts.neighbours, NEIGHBOUR_WINDOW_MS, held.counted.size);
-  const meet = (host: string, signal?: AbortSignal): Promise<boolean> => {
-    if (!held.all.has(host)) return neighbours.meet(signal);
-    if (held.counted.has(host)) neighbours.refresh();
-    return Promise.resolve(true);
-  };
+  const newNeighbour = windowLimiter(opts.neighbours, NEIGHBOUR_WINDOW_MS);
 
   const freeSlot = (s: HostState) => {
     s.active--;
@@ -188,7 +154,7 @@ export function createPacer(options: Partial<PaceOptions> = {}, held: HeldNeighb
     options: opts,
     async acquire(host, signal, onLink = false) {
       const s = host === null ? null : state(host);
-      if (s && onLink && !(await (s.met ??= meet(host!, signal)))) return null;
+      if (s && onLink && !(await (s.met ??= newNeighbour(signal)))) return null;
       if (s && !(await slot(s, signal))) return null;
       if (!(await token(signal))) {
         if (s) freeSlot(s);

@@ -6,7 +6,6 @@ import { ScopeError } from '../core/errors.js';
 import { inTargets, parseIpv4, parseSpec, subtractRanges, type Range, type TargetSet } from '../core/targets.js';
 import type { LocalInterface } from './interfaces.js';
 import { createPacer, type PaceOptions, type Permit } from './pace.js';
-import { readHeldNeighbours, type HeldNeighbours } from './neighbours.js';
 
 /** WS-Discovery and SSDP (239.255.255.250), Dahua DHIP (239.255.255.251). */
 export const DISCOVERY_GROUPS: ReadonlySet<string> = new Set(['239.255.255.250', '239.255.255.251']);
@@ -60,8 +59,6 @@ export const NOT_ADMITTED = { status: 'skipped', error: 'aborted' } as const;
 
 export interface ScopeOptions {
   readonly pace?: Partial<PaceOptions>;
-  /** The kernel's neighbour entries at the start; read from /proc/net/arp when not given. */
-  readonly held?: HeldNeighbours;
 }
 
 /**
@@ -101,15 +98,12 @@ export function createScope(targets: TargetSet, interfaces: readonly LocalInterf
   const never = [...broadcasts, ...[...local].map((a) => parseIpv4(a)!)].map((n) => ({ start: n, end: n }));
   const asked = targets.specs.map(parseSpec);
   const excluded = subtractRanges(asked, subtractRanges(targets.ranges, never));
+  const pacer = createPacer(opts.pace);
   const onLink = (ip: string): LocalInterface | null => {
     const n = parseIpv4(ip);
     if (n === null) return null;
     return interfaces.find((i) => n >= i.subnet.start && n <= i.subnet.end) ?? null;
   };
-  // Only entries for on-link targets: the sweep refreshes those, and they are the only ones the pacer meets.
-  const held = opts.held ?? readHeldNeighbours();
-  const ours = (ips: ReadonlySet<string>) => new Set([...ips].filter((ip) => allows(ip) && onLink(ip) !== null));
-  const pacer = createPacer(opts.pace, { all: ours(held.all), counted: ours(held.counted) });
   return {
     targets,
     allows,
