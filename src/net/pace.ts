@@ -7,7 +7,7 @@
 // And the kernel has one: every on-link host we talk to takes an entry in its neighbour table, which it cannot
 // reclaim while the entry is fresh and which is capped for the whole machine (README "Performance"). Past the
 // cap, datagrams and connection attempts are dropped without an error, so probes to new on-link hosts are
-// spread over time: a host is first contacted only while fewer than `neighbours` were in the last 45 s.
+// spread over time: a host is first contacted only while fewer than `neighbours` were in the last 51 s.
 import { NEIGHBOUR_WINDOW_MS, neighbourBudget } from './neighbours.js';
 
 export interface PaceOptions {
