@@ -18,7 +18,6 @@ function labTables(labs) {
   out += row(['---', '---', '---', '---', '---', '---', '---', '---', '---']);
   for (const l of entries) {
     const c = l.camaudit;
-    const found = camerasFound(l);
     out += row([
       l.cidr,
       `${l.live} / ${l.addresses.toLocaleString('en')}`,
@@ -27,7 +26,7 @@ function labTables(labs) {
       l.ratio === null ? '–' : `${l.ratio.toFixed(2)}×`,
       s(c.cpuMs),
       mb(c.maxRssMb),
-      found,
+      camerasFound(l),
       c.tableFullsByRun ? c.tableFullsByRun.join(', ') : '–',
     ]);
   }

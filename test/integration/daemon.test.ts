@@ -63,6 +63,11 @@ const payloads = (): ChangePayload[] => {
   return deliveries().filter((d) => !seen.has(d.headers['x-camaudit-delivery']!) && seen.add(d.headers['x-camaudit-delivery']!)).map((d) => JSON.parse(d.body) as ChangePayload);
 };
 const startDaemon = () => new Child(lab.spawnInScanner(process.execPath, [CLI, 'daemon', '--db', db], { env: { CAMAUDIT_DB: '' } }));
+/** The lab schedule's complete runs, each with the number of changes it found (new, reopened, gone). */
+const completeRuns = async () =>
+  (await schedules.listRuns({ schedule: 'lab' }))
+    .filter((r) => r.status === 'complete' && r.changes)
+    .map((r) => ({ ...r, changed: r.changes!.newFindings + r.changes!.reopenedFindings + r.changes!.disappeared }));
 const runLines = (lines: readonly string[]) => lines.filter((l) => / run \d+ of lab at [^ ]+ \(cron /.test(l));
 
 async function until(what: string, check: () => Promise<boolean>, ms = 60_000): Promise<void> {
@@ -115,9 +120,7 @@ describe.sequential('camaudit daemon in the lab', () => {
     // Each change waits for a run that saw nothing new since the last alert, so that there are scans in between
     // to stay silent (a fast machine could otherwise make every run a changing one).
     const quietAfter = (scanId: number) =>
-      until(`a run with no changes after scan ${scanId}`, async () =>
-        (await schedules.listRuns({ schedule: 'lab' })).some((r) => r.status === 'complete' && r.scanId! > scanId && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared === 0),
-      );
+      until(`a run with no changes after scan ${scanId}`, async () => (await completeRuns()).some((r) => r.scanId! > scanId && r.changed === 0));
     await quietAfter(Math.max(...payloads().map((p) => p.scan.id)));
     await lab.execIn(lab.namespaceOf(GONE.name), 'ip', ['link', 'set', 'eth0', 'down']);
     await until('an alert about the device gone', async () => payloads().some((p) => p.disappeared.some((d) => d.ip === GONE.ip)));
@@ -137,8 +140,7 @@ describe.sequential('camaudit daemon in the lab', () => {
     expect(back.previousScanId).toBeGreaterThan(gone.scan.id);
     // Scans with nothing new sent nothing: one alert per run that changed something. A run queues its alert just
     // before it records its own end, so the daemon may deliver one before `runs` shows it: wait for the record.
-    const changed = async () =>
-      (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete' && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared > 0);
+    const changed = async () => (await completeRuns()).filter((r) => r.changed > 0);
     await until('every alerted run recorded', async () => {
       const ids = new Set((await changed()).map((r) => r.scanId));
       return payloads().every((p) => ids.has(p.scan.id));
@@ -146,7 +148,7 @@ describe.sequential('camaudit daemon in the lab', () => {
     const alerted = payloads().map((p) => p.scan.id);
     const pending = (await changed()).map((r) => r.scanId!).filter((id) => !alerted.includes(id));
     expect(pending.every((id) => id > Math.max(...alerted))).toBe(true); // only the newest may still be on its way
-    const quiet = (await schedules.listRuns({ schedule: 'lab' })).filter((r) => r.status === 'complete' && r.changes && r.changes.newFindings + r.changes.reopenedFindings + r.changes.disappeared === 0);
+    const quiet = (await completeRuns()).filter((r) => r.changed === 0);
     expect(quiet.length).toBeGreaterThanOrEqual(2);
     expect(payloads().filter((p) => quiet.some((r) => r.scanId === p.scan.id))).toEqual([]);
   }, 180_000);
